@@ -1,0 +1,70 @@
+// dlc: the compiler driver. The pipeline is the explicit list below; each
+// --emit= stops after its stage and prints it.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "ast/ASTPrinter.h"
+#include "driver/Frontend.h"
+#include "parse/Parser.h"
+
+namespace {
+
+struct Options {
+  std::string input;
+  std::string output;
+  std::string emit;
+  bool check = false;
+  dlc::FrontendOptions frontend;
+};
+
+int compile(const Options &options) {
+  dlc::Compilation compilation(options.frontend);
+
+  if (options.emit == "tokens") {
+    std::string why;
+    const dlc::SourceFile *file = compilation.sources.loadFile(options.input, &why);
+    if (!file) {
+      std::cerr << "dlc: error: " << why << "\n";
+      return 1;
+    }
+    bool ok = dlc::parse::dumpTokens(*file, compilation.diags, std::cout);
+    compilation.diags.render(std::cerr);
+    return ok ? 0 : 1;
+  }
+
+  bool ok = compilation.run(options.input);
+  compilation.diags.render(std::cerr);
+  if (!ok) return 1;
+
+  if (options.emit == "ast") {
+    dlc::ast::printProgram(*compilation.program, compilation.sources, std::cout);
+    return 0;
+  }
+  if (options.check) return 0;
+
+  std::cerr << "dlc: error: code generation is not available yet; use --check or --emit=tokens|ast\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"dlc: the compiler for the DL deep-learning language"};
+  app.set_version_flag("--version", std::string("dlc ") + DLC_VERSION);
+  Options options;
+  app.add_option("file", options.input, "the .dl program to compile")->required();
+  app.add_option("-o", options.output, "where to write the executable");
+  app.add_flag("--check", options.check, "report diagnostics only");
+  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast")
+      ->check(CLI::IsMember({"tokens", "ast"}));
+  app.add_option("-I", options.frontend.includeDirs, "a folder where 'use' looks for files");
+  app.add_option("--stdlib", options.frontend.stdlibDir, "read the standard library from this folder");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 1;
+  }
+  return dlc::runWithLargeStack([&] { return compile(options); });
+}
