@@ -77,6 +77,10 @@ Dim Analyzer::dimOf(ast::Expr &e, const std::string &fallbackName) {
       if (t.isTensor() && axis && shapes::normalizeAxis(*axis, t.tensor.rank(), &index))
         return t.tensor.dims[index];
     }
+    if (call.builtin == static_cast<int>(BuiltinId::Len) && call.args.size() == 1) {
+      const Type &t = call.args[0].value->type;
+      if ((t.kind == Type::Dataset || t.isTensor()) && t.tensor.rank() >= 1) return t.tensor.dims[0];
+    }
   }
   return freshRuntimeDim(fallbackName);
 }

@@ -284,8 +284,10 @@ Type Analyzer::checkBuiltin(BuiltinId id, CallExpr &call, Scope &scope, Expectat
     std::string why;
     if (!shapes::reshape(type(0).tensor.dims, target, [&](const std::string &n) { return freshRuntimeDim(n); },
                          &out, &why)) {
-      error(call.range, "cannot reshape " + type(0).str() + " to " + shapeStr(out.empty() ? Shape{} : out) +
-                            ": " + why);
+      std::string wanted = "[";
+      for (size_t i = 0; i < target.size(); ++i)
+        wanted += (i ? ", " : "") + (target[i] ? target[i]->str() : std::string("-1"));
+      error(call.range, "cannot reshape " + type(0).str() + " to " + wanted + "]: " + why);
       return Type::error();
     }
     return Type::tensorOf(TensorType{type(0).tensor.dtype, out});

@@ -1,0 +1,39 @@
+# -*- Python -*-
+# lit configuration for dlc's tests. The build's paths come from the generated
+# lit.site.cfg.py, passed as `--param dlc_site_config=...` (scripts/test.sh and
+# ctest do this); it sets them and then loads this file.
+
+import os
+
+import lit.formats
+
+# Run directly (`lit test/lit/...` with the param) this file is found first:
+# hand over to the site config, which loads this file again with paths set.
+if not hasattr(config, "dlc_bin"):
+    site_config = lit_config.params.get("dlc_site_config")
+    if not site_config:
+        lit_config.fatal("pass --param dlc_site_config=<build>/test/lit/lit.site.cfg.py")
+    lit_config.load_config(config, site_config)
+else:
+    config.name = "dlc"
+    config.test_format = lit.formats.ShTest(True)
+    config.suffixes = [".dl", ".test"]
+    config.excludes = ["Inputs"]
+
+    config.test_source_root = os.path.dirname(os.path.abspath(__file__))
+    config.test_exec_root = config.dlc_obj_root
+
+    tools = config.llvm_tools_dir
+    config.substitutions.append(("%dlc", config.dlc_bin))
+    config.substitutions.append(("%stdlib", os.path.join(config.dlc_src_root, "stdlib")))
+    config.substitutions.append(("%examples", os.path.join(config.dlc_src_root, "examples")))
+    config.substitutions.append(("%python", "/usr/bin/python3"))
+    # Whole words only, so `not` inside a path or a CHECK line stays as written.
+    config.substitutions.append((r"\bFileCheck\b", os.path.join(tools, "FileCheck")))
+    config.substitutions.append((r"(?<![-\w/.])not(?![-\w/.])", os.path.join(tools, "not")))
+
+    config.environment["PATH"] = os.pathsep.join(
+        [tools, config.environment.get("PATH", os.environ.get("PATH", ""))])
+    # Tests compare diagnostics and printed numbers: keep the output plain.
+    config.environment["LC_ALL"] = "C"
+    config.environment.pop("COLUMNS", None)
