@@ -371,13 +371,12 @@ ModelInstance *Analyzer::instantiateModel(const ModelDecl &decl, CallExpr &call,
   if (!ok) return nullptr;
 
   for (auto &m : program_.models)
-    if (m->decl == &decl && m->display == display) {
-      if (m->inProgress) {
-        error(call.range, "model '" + decl.name + "' contains itself");
-        return nullptr;
-      }
-      return m.get();
+    if (m->decl == &decl && m->inProgress) {
+      error(call.range, "model '" + decl.name + "' contains itself");
+      return nullptr;
     }
+  for (auto &m : program_.models)
+    if (m->decl == &decl && m->display == display) return m.get();
 
   auto owned = std::make_unique<ModelInstance>();
   ModelInstance *inst = owned.get();
