@@ -16,6 +16,16 @@ grammar DL;
     return previous == nullptr || next == nullptr ||
            previous->getLine() == next->getLine();
   }
+
+  // True where a statement may begin: at the start of the file or a line,
+  // or after ';', '{' or '}'.
+  bool atStatementStart() {
+    antlr4::Token *previous = _input->LT(-1);
+    antlr4::Token *next = _input->LT(1);
+    if (previous == nullptr || next == nullptr || previous->getLine() < next->getLine()) return true;
+    std::string text = previous->getText();
+    return text == ";" || text == "{" || text == "}";
+  }
 }
 
 program : item* EOF ;
@@ -63,13 +73,13 @@ dim  : INT | IDENT ;
 block : '{' stmt* '}' ;
 
 stmt
-    : (LET | VAR) IDENT (',' IDENT)* (':' type)? '=' expr           # letStmt
-    | FOR IDENT (',' IDENT)* IN expr ('..' expr)? block              # forStmt
-    | ifStmt                                                         # ifStatement
-    | RETURN expr?                                                   # returnStmt
-    | block                                                          # blockStmt
-    | expr (op=('=' | '+=' | '-=' | '*=' | '/=') expr)?              # exprStmt
-    | ';'                                                            # emptyStmt
+    : {atStatementStart()}? (LET | VAR) IDENT (',' IDENT)* (':' type)? '=' expr  # letStmt
+    | {atStatementStart()}? FOR IDENT (',' IDENT)* IN expr ('..' expr)? block     # forStmt
+    | {atStatementStart()}? ifStmt                                                # ifStatement
+    | {atStatementStart()}? RETURN expr?                                          # returnStmt
+    | {atStatementStart()}? block                                                 # blockStmt
+    | {atStatementStart()}? expr (op=('=' | '+=' | '-=' | '*=' | '/=') expr)?     # exprStmt
+    | ';'                                                                         # emptyStmt
     ;
 
 ifStmt : IF expr block (ELSE (block | ifStmt))? ;
@@ -153,5 +163,6 @@ WS            : [ \t\r\n\f]+ -> skip ;
 
 // Lexical errors: kept off the parser's channel and reported by the front end.
 UNTERMINATED_STRING  : '"' (~["\\\r\n] | '\\' ~[\r\n])* '\\'? -> channel(HIDDEN) ;
-UNTERMINATED_COMMENT : '/*' .*? EOF -> channel(HIDDEN) ;
+// Never contains '*/', so it cannot outmatch a terminated comment.
+UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF -> channel(HIDDEN) ;
 UNEXPECTED_CHAR      : . -> channel(HIDDEN) ;

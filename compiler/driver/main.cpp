@@ -6,6 +6,7 @@
 
 #include "ast/ASTPrinter.h"
 #include "driver/Frontend.h"
+#include "lsp/Server.h"
 #include "parse/Parser.h"
 
 namespace {
@@ -50,6 +51,8 @@ int compile(const Options &options) {
 }  // namespace
 
 int main(int argc, char **argv) {
+  // `dlc lsp`: the language server on stdio (editors pass no other arguments we need).
+  if (argc > 1 && std::string(argv[1]) == "lsp") return dlc::lsp::runServer(std::cin, std::cout);
   CLI::App app{"dlc: the compiler for the DL deep-learning language"};
   app.set_version_flag("--version", std::string("dlc ") + DLC_VERSION);
   Options options;

@@ -271,7 +271,7 @@ private:
     if (!ctx) return placeholder(SourceRange());
     if (depth_ >= kMaxExpressionDepth) {
       if (!reportedDepth_) {
-        diags_.error(range(ctx), "expression is too deeply nested (more than " +
+        diags_.error(range(ctx), "expression is nested too deeply (more than " +
                                      std::to_string(kMaxExpressionDepth) + " levels)");
         reportedDepth_ = true;
       }

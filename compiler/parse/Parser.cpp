@@ -1,5 +1,6 @@
 #include "parse/Parser.h"
 
+#include <set>
 #include <sstream>
 
 #include "DLParser.h"
@@ -112,16 +113,20 @@ std::unique_ptr<LexedFile> LexedFile::lex(const SourceFile &file, DiagnosticEngi
   }
   if (!ok) return nullptr;
 
-  // Prefix operators and '^' recurse in the parser too; bound their runs.
+  // Prefix operators and the right-associative '^' recurse in the parser
+  // too; bound their runs. (Binary + and - loop, and are not counted.)
   int run = 0;
+  bool afterOperand = false;
   for (Token *token : lexed->tokens_->getTokens()) {
     if (token->getChannel() != Token::DEFAULT_CHANNEL) continue;
-    std::string text = token->getType() == Token::EOF ? "" : token->getText();
-    bool chains = text == "-" || text == "+" || text == "not" || text == "^";
-    run = chains ? run + 1 : (token->getType() == DLLexer::IDENT || token->getType() == DLLexer::INT ||
-                                      token->getType() == DLLexer::FLOAT
-                                  ? run
-                                  : 0);
+    size_t type = token->getType();
+    std::string text = type == Token::EOF ? "" : token->getText();
+    bool operand = type == DLLexer::IDENT || type == DLLexer::INT || type == DLLexer::FLOAT;
+    bool prefix = !afterOperand && (text == "-" || text == "+" || text == "not");
+    if (prefix || text == "^") ++run;
+    else if (!operand) run = 0;
+    afterOperand = operand || type == DLLexer::STRING || type == DLLexer::TRUE || type == DLLexer::FALSE ||
+                   type == DLLexer::RPAREN || type == DLLexer::RBRACKET;
     if (run > kMaxNesting) {
       diags.error(lexed->rangeOf(token), "expression is nested too deeply (more than " +
                                              std::to_string(kMaxNesting) + " operators in a chain)");
@@ -159,6 +164,14 @@ protected:
     if (inErrorRecoveryMode(parser)) return;
     beginErrorCondition(parser);
     Token *token = parser->getCurrentToken();
+    if (token->getLine() == lastErrorLine_) return;
+    lastErrorLine_ = token->getLine();
+    if (explainUnclosed(parser, token)) return;
+    Token *before = previousToken(parser, token);
+    if (before && isBinaryOperator(before->getText()) && onLaterLine(parser, token)) {
+      diags_.error(lexed_.rangeOf(token), "expected an expression, found " + describeToken(token));
+      return;
+    }
     diags_.error(lexed_.rangeOf(token), "unexpected " + describeToken(token));
   }
   void reportMissingToken(antlr4::Parser *parser) override {
@@ -168,13 +181,17 @@ protected:
   }
 
 private:
+  // DefaultErrorStrategy::reportError has already checked and begun the
+  // error condition before calling the report* hooks that come here.
   void explain(antlr4::Parser *parser, Token *offending, const antlr4::misc::IntervalSet &expected) {
-    if (inErrorRecoveryMode(parser)) return;
-    beginErrorCondition(parser);
     explainNow(parser, offending, expected);
   }
 
   void explainNow(antlr4::Parser *parser, Token *offending, const antlr4::misc::IntervalSet &expected) {
+    // One syntax error per line: what follows the first is mostly the noise
+    // of recovery.
+    if (offending->getLine() == lastErrorLine_) return;
+    lastErrorLine_ = offending->getLine();
     auto *ctx = parser->getContext();
     SourceRange at = lexed_.rangeOf(offending);
     std::string found = describeToken(offending);
@@ -199,6 +216,30 @@ private:
       return;
     }
 
+    if (explainUnclosed(parser, offending)) return;
+
+    Token *before = previousToken(parser, offending);
+    if (before && isBinaryOperator(before->getText()) && onLaterLine(parser, offending)) {
+      diags_.error(at, "expected an expression, found " + found);
+      return;
+    }
+    if (contains(expected, DLParser::LBRACE) && offending->getType() != DLParser::LBRACE) {
+      for (auto *c = ctx; c; c = dynamic_cast<antlr4::ParserRuleContext *>(c->parent))
+        if (dynamic_cast<DLParser::IfStmtContext *>(c) || dynamic_cast<DLParser::ForStmtContext *>(c)) {
+          diags_.error(at, "expected '{', found " + found);
+          return;
+        }
+    }
+
+    // Two statements on one line.
+    Token *prev = previousToken(parser, offending);
+    if (prev && offending->getType() != Token::EOF && prev->getLine() == offending->getLine() &&
+        prev->getText() != ";" && prev->getText() != "{" && prev->getText() != "}" &&
+        (contains(expected, DLParser::RBRACE) || contains(expected, Token::EOF))) {
+      diags_.error(at, "expected a line break or ';' before " + found);
+      return;
+    }
+
     bool wantsExpression = contains(expected, DLParser::INT) && contains(expected, DLParser::IDENT) &&
                            contains(expected, DLParser::LPAREN);
     if (wantsExpression && !contains(expected, DLParser::LET)) {
@@ -218,6 +259,83 @@ private:
       return;
     }
     diags_.error(at, "unexpected " + found);
+  }
+
+  // A bracket left open is the likeliest cause of an error at the end of the
+  // file, at a statement keyword on a later line, or at a '(' that is never
+  // closed. Found lexically, so it does not depend on how ANTLR recovered.
+  bool explainUnclosed(antlr4::Parser *parser, Token *offending) {
+    auto &stream = lexed_.tokens();
+    bool isEnd = offending->getType() == Token::EOF;
+    bool keyword = offending->getType() == DLParser::LET || offending->getType() == DLParser::VAR ||
+                   offending->getType() == DLParser::FOR || offending->getType() == DLParser::IF ||
+                   offending->getType() == DLParser::RETURN || offending->getType() == DLParser::FN ||
+                   offending->getType() == DLParser::MODEL || offending->getType() == DLParser::OPTIMIZER;
+    bool opensHere = offending->getType() == DLParser::LPAREN || offending->getType() == DLParser::LBRACKET;
+    if (!isEnd && !(keyword && onLaterLine(parser, offending)) && !opensHere) return false;
+    size_t stop = opensHere ? stream.size() : offending->getTokenIndex();
+    std::vector<Token *> open;
+    for (size_t i = 0; i < stop && i < stream.size(); ++i) {
+      Token *t = stream.get(i);
+      if (t->getChannel() != Token::DEFAULT_CHANNEL) continue;
+      size_t type = t->getType();
+      if (type == DLParser::LPAREN || type == DLParser::LBRACKET || type == DLParser::LBRACE) open.push_back(t);
+      else if ((type == DLParser::RPAREN || type == DLParser::RBRACKET || type == DLParser::RBRACE) && !open.empty())
+        open.pop_back();
+    }
+    if (open.empty()) return false;
+    Token *opener = open.back();
+    if (opensHere && opener != offending) return false;
+    Token *before = opener->getTokenIndex() > 0 ? previousToken(parser, opener) : nullptr;
+    bool afterName = before && before->getType() == DLParser::IDENT && before->getLine() == opener->getLine();
+    std::string what, closer;
+    switch (opener->getType()) {
+    case DLParser::LPAREN:
+      closer = ")";
+      what = afterName ? "to close call to '" + before->getText() + "'" : "to close the parenthesis";
+      break;
+    case DLParser::LBRACKET:
+      closer = "]";
+      what = afterName ? "to close the index" : "to close the list";
+      break;
+    default: {
+      closer = "}";
+      what = "to close the block";
+      // model Name(...) {   /   optimizer Name(...) {
+      ssize_t i = static_cast<ssize_t>(opener->getTokenIndex()) - 1;
+      auto visible = [&](ssize_t &k) {
+        while (k >= 0 && stream.get(static_cast<size_t>(k))->getChannel() != Token::DEFAULT_CHANNEL) --k;
+        return k >= 0 ? stream.get(static_cast<size_t>(k)) : nullptr;
+      };
+      Token *t = visible(i);
+      if (t && t->getType() == DLParser::RPAREN) {
+        int depth = 0;
+        for (; i >= 0; --i) {
+          Token *u = stream.get(static_cast<size_t>(i));
+          if (u->getType() == DLParser::RPAREN) ++depth;
+          if (u->getType() == DLParser::LPAREN && --depth == 0) break;
+        }
+        --i;
+        t = visible(i);
+      }
+      --i;
+      Token *keyword = t && t->getType() == DLParser::IDENT ? visible(i) : nullptr;
+      if (keyword && (keyword->getType() == DLParser::MODEL || keyword->getType() == DLParser::OPTIMIZER))
+        what = "to close " + keyword->getText() + " '" + t->getText() + "'";
+      break;
+    }
+    }
+    Token *last = opensHere ? stream.get(stream.size() - 1) : offending;
+    SourceRange where = afterPrevious(parser, last);
+    auto &d = diags_.error(where, "expected '" + closer + "' " + what);
+    DiagnosticEngine::note(d, lexed_.rangeOf(opener), "to match this '" + opener->getText() + "'");
+    return true;
+  }
+
+  static bool isBinaryOperator(const std::string &text) {
+    static const std::set<std::string> kBinary = {"+", "-", "*", "/", "%", "@", "^", "<", "<=", ">", ">=",
+                                                  "==", "!=", "and", "or", "=", "+=", "-=", "*=", "/=", ","};
+    return kBinary.count(text) > 0;
   }
 
   std::string describeExpected(antlr4::Parser *parser, size_t type) {
@@ -317,6 +435,7 @@ private:
 
   LexedFile &lexed_;
   DiagnosticEngine &diags_;
+  size_t lastErrorLine_ = 0;
 };
 
 }  // namespace

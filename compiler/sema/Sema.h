@@ -52,6 +52,7 @@ struct Symbol {
   SourceRange range;  // where it is declared (invalid for builtins)
   Type type;
   bool isMutable = false;
+  bool isLoopVariable = false;
   std::optional<int64_t> constInt;
   std::optional<double> constFloat;
   std::optional<Dim> dimValue;  // an int naming a tensor dimension (for shapes)

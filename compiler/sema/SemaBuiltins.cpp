@@ -280,6 +280,14 @@ Type Analyzer::checkBuiltin(BuiltinId id, CallExpr &call, Scope &scope, Expectat
         return Type::error();
       } else target.push_back(dimOf(*el, "n"));
     }
+    // shapes::reshape multiplies the sizes: refuse a product that overflows.
+    TensorType known{DType::F32, {}};
+    for (auto &d : target)
+      if (d && d->isStatic()) known.dims.push_back(*d);
+    if (!known.staticElementCount()) {
+      error(arg(1).range, "the new shape has too many elements");
+      return Type::error();
+    }
     Shape out;
     std::string why;
     if (!shapes::reshape(type(0).tensor.dims, target, [&](const std::string &n) { return freshRuntimeDim(n); },
@@ -336,6 +344,16 @@ Type Analyzer::checkBuiltin(BuiltinId id, CallExpr &call, Scope &scope, Expectat
     }
     std::optional<int64_t> axis = 0;
     if (!constIntArg("axis", &axis)) return Type::error();
+    // shapes::concat adds the sizes along the axis: refuse a sum that overflows.
+    size_t index;
+    if (!parts.empty() && shapes::normalizeAxis(*axis, parts[0].size(), &index)) {
+      int64_t total = 0;
+      for (auto &p : parts)
+        if (index < p.size() && p[index].isStatic() && __builtin_add_overflow(total, p[index].size, &total)) {
+          error(call.range, "cannot concatenate: the result has too many elements");
+          return Type::error();
+        }
+    }
     Shape out;
     std::string why;
     if (!shapes::concat(parts, *axis, [&](const std::string &n) { return freshRuntimeDim(n); }, &out, &why)) {
@@ -422,10 +440,16 @@ Type Analyzer::checkBuiltin(BuiltinId id, CallExpr &call, Scope &scope, Expectat
     if (!tensorArg(0)) return Type::error();
     TensorType t = type(0).tensor;
     t.dtype = id == BuiltinId::CastF32 ? DType::F32 : id == BuiltinId::CastF64 ? DType::F64 : DType::I32;
-    if (arg(0).constFloat) {
-      call.constFloat = id == BuiltinId::CastI32 ? static_cast<double>(static_cast<int64_t>(*arg(0).constFloat))
-                                                  : *arg(0).constFloat;
-      if (id == BuiltinId::CastI32) call.constInt = static_cast<int64_t>(*arg(0).constFloat);
+    if (arg(0).constFloat && id != BuiltinId::CastI32) {
+      call.constFloat = *arg(0).constFloat;
+    } else if (arg(0).constFloat) {
+      // Folds only what fits in i32 (converting a larger, inf or nan double
+      // is undefined); such a cast is left to run time.
+      double v = *arg(0).constFloat;
+      if (v > -2147483649.0 && v < 2147483648.0) {
+        call.constInt = static_cast<int64_t>(v);
+        call.constFloat = static_cast<double>(*call.constInt);
+      }
     }
     return Type::tensorOf(t);
   }
@@ -457,6 +481,10 @@ Type Analyzer::checkBuiltin(BuiltinId id, CallExpr &call, Scope &scope, Expectat
     }
     if (!isFloat(x.tensor.dtype)) {
       error(arg(1).range, "'grad' can only differentiate with respect to a float tensor, but got " + x.str());
+      return Type::error();
+    }
+    if (arg(1).kind != ExprKind::Name && arg(1).kind != ExprKind::Member) {
+      error(arg(1).range, "the second argument of 'grad' must name a parameter or a variable, such as net.W");
       return Type::error();
     }
     return Type::tensorOf(x.tensor);

@@ -11,6 +11,26 @@ using namespace ast;
 
 namespace {
 
+// Whether every path through the block ends in a return.
+bool alwaysReturns(const Block &block) {
+  if (block.stmts.empty()) return false;
+  const Stmt &last = *block.stmts.back();
+  switch (last.kind) {
+  case StmtKind::Return: return true;
+  case StmtKind::Block: return alwaysReturns(static_cast<const BlockStmt &>(last).block);
+  case StmtKind::If: {
+    auto &branch = static_cast<const IfStmt &>(last);
+    if (!branch.otherwise || !alwaysReturns(branch.then)) return false;
+    if (branch.otherwise->kind == StmtKind::Block)
+      return alwaysReturns(static_cast<const BlockStmt &>(*branch.otherwise).block);
+    Block rest;
+    rest.stmts.push_back(clone(*branch.otherwise));
+    return alwaysReturns(rest);
+  }
+  default: return false;
+  }
+}
+
 bool isBindable(const Dim &d) { return d.symbol && d.symbol->kind == DimSymbol::Variable; }
 
 std::string signature(const FnInstance &fn) {
@@ -188,6 +208,15 @@ FnInstance *Analyzer::instantiateFunction(const FnDecl &decl, const std::vector<
     resultRange = inst->body->exprBody->range;
   } else {
     checkBlock(*inst->body->body, *fnScope);
+    bool valued = false;
+    for (auto &t : ctx.returnTypes) valued = valued || t.kind != Type::Void;
+    if ((valued || (ctx.declaredResult && ctx.declaredResult->kind != Type::Void)) &&
+        !alwaysReturns(*inst->body->body)) {
+      SourceLoc end = inst->body->body->range.end;
+      if (end.offset > 0) --end.offset;
+      error(SourceRange(end, SourceLoc{end.file, end.offset + 1}),
+            "'" + inst->displayName + "' can reach its end without returning a value");
+    }
     if (ctx.returnTypes.empty()) {
       result = Type::voidType();
     } else {
@@ -279,7 +308,11 @@ Type Analyzer::callFunction(FnInstance *fn, const std::vector<Type> &argTypes, C
     if (!fits) {
       const Param &p = fn->decl->params[i];
       SourceRange at = argExprs[i] ? argExprs[i]->range : call.range;
-      Diagnostic &d = error(at, "argument '" + p.name + "' of '" + fn->displayName + "' must be " + param.str() +
+      Type wanted = param;
+      if (wanted.isTensor())
+        for (auto &dim : wanted.tensor.dims)
+          if (dim.symbol && bound.count(dim.symbol)) dim = bound[dim.symbol];
+      Diagnostic &d = error(at, "argument '" + p.name + "' of '" + fn->displayName + "' must be " + wanted.str() +
                                     ", but got " + arg.str());
       DiagnosticEngine::note(d, p.declared->range, "'" + p.name + "' is declared here");
       ok = false;
@@ -409,7 +442,7 @@ ModelInstance *Analyzer::instantiateModel(const ModelDecl &decl, CallExpr &call,
       s = newSymbol(Symbol::ModelParam, m.name, m.nameRange, type ? *type : Type::error());
       s->isMutable = true;
       ModelMemberInstance member{&m, s, s->type, nullptr, nullptr};
-      if (m.init) {
+      if (m.init && type) {
         member.init = clone(*m.init);
         Type init = check(*member.init, *hyperScope, Expectation{type ? &*type : nullptr, true});
         if (type && !init.isError() && !assignable(init, *type))

@@ -249,6 +249,12 @@ Type Analyzer::checkBinary(BinaryExpr &e, Scope &scope, Expectation expect) {
     default: break;
     }
   }
+  // A number literal takes the element type of the operation it meets, so
+  // later stages see `0.5 * x` computed in x's dtype.
+  for (Expr *operand : {e.lhs.get(), e.rhs.get()})
+    if ((operand->kind == ExprKind::IntLiteral || operand->kind == ExprKind::FloatLiteral) && !weak &&
+        dtypeCategory(operand->type.tensor.dtype) <= dtypeCategory(result))
+      operand->type.tensor.dtype = result;
   return Type::tensorOf(TensorType{result, shape}, weak);
 }
 

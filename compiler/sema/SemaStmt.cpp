@@ -144,11 +144,12 @@ void Analyzer::checkStmt(Stmt &stmt, Scope &scope) {
       return;
     }
     if (!root->isMutable) {
-      std::string what = root->kind == Symbol::Local ? "it is declared with 'let'"
-                                                     : std::string("it is a ") + kindName(root->kind);
+      std::string what = root->isLoopVariable            ? "it is a loop variable"
+                         : root->kind == Symbol::Local ? "it is declared with 'let'"
+                                                       : std::string("it is a ") + kindName(root->kind);
       Diagnostic &d = error(assign.opLoc, assign.target->range.to(SourceRange(assign.opLoc)),
                             "cannot assign to '" + root->name + "': " + what);
-      if (root->kind == Symbol::Local && root->range.isValid())
+      if (root->kind == Symbol::Local && !root->isLoopVariable && root->range.isValid())
         DiagnosticEngine::note(d, root->range, "declare it with 'var' to make it mutable");
       return;
     }
@@ -222,7 +223,10 @@ void Analyzer::checkStmt(Stmt &stmt, Scope &scope) {
       error(loop.iterable->range, "cannot loop over " + describeValueOf(iter) +
                                       "; loop over a range (0..n), a dataset or batches(...)");
     }
-    for (size_t i = 0; i < loop.vars.size(); ++i) bindLocal(loop.vars[i], vars[i], false, *body, nullptr);
+    for (size_t i = 0; i < loop.vars.size(); ++i) {
+      bindLocal(loop.vars[i], vars[i], false, *body, nullptr);
+      if (loop.vars[i].symbol) const_cast<Symbol *>(loop.vars[i].symbol)->isLoopVariable = true;
+    }
     for (auto &s : loop.body.stmts) checkStmt(*s, *body);
     return;
   }

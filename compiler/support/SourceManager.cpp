@@ -1,6 +1,7 @@
 #include "support/SourceManager.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +53,11 @@ const SourceFile &SourceManager::addFile(std::string path, std::string text) {
 }
 
 const SourceFile *SourceManager::loadFile(const std::string &path, std::string *error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    if (error) *error = "'" + path + "' is a folder, not a file";
+    return nullptr;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (error) *error = "cannot open '" + path + "'";

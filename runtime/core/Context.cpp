@@ -1,0 +1,74 @@
+// dl_context_* and dl_status_name: creation, errors, settings.
+#include "Context.h"
+
+#include <new>
+
+namespace dl {
+
+dl_print_options defaultPrintOptions() {
+  dl_print_options options;
+  options.precision = 4;
+  options.threshold = 1000;
+  options.edgeitems = 3;
+  options.linewidth = 80;
+  options.sci_mode = -1;
+  options.scalar_precision = 8;
+  return options;
+}
+
+int fail(dl_context *ctx, dl_status status, const std::string &message) {
+  ctx->lastError = message;
+  return status;
+}
+
+} // namespace dl
+
+extern "C" {
+
+const char *dl_status_name(int status) {
+  switch (status) {
+  case DL_OK: return "DL_OK";
+  case DL_ERR_ARG: return "DL_ERR_ARG";
+  case DL_ERR_IO: return "DL_ERR_IO";
+  case DL_ERR_DATA: return "DL_ERR_DATA";
+  case DL_ERR_MEMORY: return "DL_ERR_MEMORY";
+  case DL_ERR_DEVICE: return "DL_ERR_DEVICE";
+  case DL_ERR_INTERNAL: return "DL_ERR_INTERNAL";
+  default: return "DL_ERR_UNKNOWN";
+  }
+}
+
+int dl_context_create(dl_context **out) {
+  if (out == nullptr)
+    return DL_ERR_ARG;
+  *out = new (std::nothrow) dl_context;
+  if (*out == nullptr)
+    return DL_ERR_MEMORY;
+  (*out)->printOptions = dl::defaultPrintOptions();
+  return DL_OK;
+}
+
+void dl_context_destroy(dl_context *ctx) { delete ctx; }
+
+const char *dl_context_last_error(const dl_context *ctx) {
+  if (ctx == nullptr)
+    return "no context (null dl_context pointer)";
+  return ctx->lastError.c_str();
+}
+
+int dl_context_set_threads(dl_context *ctx, int threads) {
+  DL_CHECK_CONTEXT(ctx);
+  if (threads < 1)
+    return dl::fail(ctx, DL_ERR_ARG, "thread count must be at least 1, got " + std::to_string(threads));
+  ctx->threads = threads;
+  return DL_OK;
+}
+
+int dl_context_get_threads(const dl_context *ctx, int *out) {
+  if (ctx == nullptr || out == nullptr)
+    return DL_ERR_ARG;
+  *out = ctx->threads;
+  return DL_OK;
+}
+
+} // extern "C"

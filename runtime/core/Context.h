@@ -1,0 +1,36 @@
+// The context behind the C ABI's opaque dl_context: everything the runtime
+// may change lives here, so two contexts never interfere.
+#ifndef DL_RUNTIME_CORE_CONTEXT_H
+#define DL_RUNTIME_CORE_CONTEXT_H
+
+#include "Generator.h"
+#include "dl_runtime.h"
+
+#include <string>
+
+struct dl_context {
+  dl::Generator generator;
+  dl_print_options printOptions;
+  int threads = 1;
+  std::string lastError;
+};
+
+namespace dl {
+
+// PyTorch 1.13's defaults (torch.set_printoptions(profile="default")) and
+// DL's 8 decimals for scalars.
+dl_print_options defaultPrintOptions();
+
+// Records a failure on ctx and returns its status, for `return fail(...)`.
+int fail(dl_context *ctx, dl_status status, const std::string &message);
+
+} // namespace dl
+
+// Every entry point starts with this: a null context cannot record an error.
+#define DL_CHECK_CONTEXT(ctx)                                                  \
+  do {                                                                         \
+    if ((ctx) == nullptr)                                                      \
+      return DL_ERR_ARG;                                                       \
+  } while (0)
+
+#endif
