@@ -204,9 +204,8 @@ json diagnosticsParams(const Analysis &analysis, const std::string &uri, int64_t
     bool selfRedefinition = false;
     for (auto &n : d.notes) {
       if (!n.loc.isValid()) continue;
-      related.push_back({{"location", locationJson(analysis, n.range.isValid() ? n.range : SourceRange(n.loc),
-                                                   uri)},
-                         {"message", n.message}});
+      SourceRange at = n.range.isValid() ? n.range : SourceRange(n.loc);
+      related.push_back(json::object({{"location", locationJson(analysis, at, uri)}, {"message", n.message}}));
       if (!noteHere && n.loc.file == mainId) noteHere = &n;
       // Opening a stdlib file: its declarations meet their embedded copies.
       selfRedefinition = selfRedefinition || (n.loc.file != mainId && sources.file(n.loc.file).path() == main.path());
@@ -219,13 +218,14 @@ json diagnosticsParams(const Analysis &analysis, const std::string &uri, int64_t
       continue;
     }
     std::string where = d.loc.isValid() ? sources.describe(d.loc) : "";
-    if (d.loc.isValid())
-      related.insert(related.begin(), {{"location", locationJson(analysis, inFile(d.range, d.loc.file) ? d.range
-                                                                                     : SourceRange(d.loc), uri)},
-                                       {"message", d.message}});
+    if (d.loc.isValid()) {
+      SourceRange there = inFile(d.range, d.loc.file) ? d.range : SourceRange(d.loc);
+      related.insert(related.begin(),
+                     json::object({{"location", locationJson(analysis, there, uri)}, {"message", d.message}}));
+    }
     if (noteHere) {
       add(d.severity, noteHere->range.isValid() ? noteHere->range : SourceRange(noteHere->loc),
-          d.message + (where.empty() ? "" : "\n" + where + ": " + noteHere->message), std::move(related));
+          d.message + (where.empty() ? "" : "\n  at " + where) + "\n  " + noteHere->message, std::move(related));
     } else {
       add(d.severity, SourceRange(SourceLoc{mainId, 0}), where.empty() ? d.message : where + ": " + d.message,
           std::move(related));

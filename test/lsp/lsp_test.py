@@ -291,6 +291,19 @@ def main():
     d = s.wait_diagnostics(other)
     check(d["diagnostics"] == [], "closing a document clears its diagnostics", d)
 
+    # ---- An error inside the stdlib shows at the call that leads to it
+    third = "file://" + os.path.join(workdir, "stdlib_error.dl")
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": third, "languageId": "dl", "version": 1,
+                                                       "text": 'let s = "text"\nlet y = relu(s)\n'}})
+    d = s.wait_diagnostics(third)["diagnostics"]
+    check(len(d) == 1 and d[0]["range"]["start"] == {"line": 1, "character": 8}
+          and d[0]["message"].startswith("operator '>' needs tensors"), "a stdlib error is shown at the call site", d)
+    related = d[0].get("relatedInformation", []) if d else []
+    check(any(isinstance(r, dict) and r["location"]["uri"].endswith("/stdlib/activations.dl") for r in related),
+          "the stdlib error's place is in relatedInformation", related)
+    s.notify("textDocument/didClose", {"textDocument": {"uri": third}})
+    s.wait_diagnostics(third)
+
     # ---- Unknown methods
     r = s.request("textDocument/fancyFeature", {})
     check(r.get("error", {}).get("code") == -32601, "unknown request gets MethodNotFound", r)
