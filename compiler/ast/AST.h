@@ -139,9 +139,10 @@ struct CallExpr : Expr {
   const sema::FnInstance *function = nullptr;         // Function, ModelCall, Minimize
   const sema::ModelInstance *model = nullptr;         // ModelConstruct, ModelCall
   const sema::OptimizerInstance *optimizer = nullptr; // OptimizerConstruct, Minimize
-  // Arguments in parameter order (named ones placed, defaults filled with
-  // nullptr); set for every resolved call.
+  // Arguments in parameter order (named ones placed, defaults filled in
+  // from `defaults`); set for every resolved call to a DL declaration.
   std::vector<const Expr *> orderedArgs;
+  std::vector<ExprPtr> defaults;  // annotated copies of the defaults used
 
   explicit CallExpr(SourceRange r) : Expr(ExprKind::Call, r) {}
   // The callee's name when it is a plain name or a member (`relu`, `opt.minimize`).

@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "ast/ASTPrinter.h"
+#include "ir/Printer.h"
+#include "lower/Lower.h"
 #include "driver/Frontend.h"
 #include "lsp/Server.h"
 #include "parse/Parser.h"
@@ -37,6 +39,7 @@ int compile(const Options &options) {
   bool ok = compilation.run(options.input);
   compilation.diags.render(std::cerr);
   if (!ok) return 1;
+  compilation.diags.clear();  // warnings are out; later stages report afresh
 
   if (options.emit == "ast") {
     dlc::ast::printProgram(*compilation.program, compilation.sources, std::cout);
@@ -44,7 +47,16 @@ int compile(const Options &options) {
   }
   if (options.check) return 0;
 
-  std::cerr << "dlc: error: code generation is not available yet; use --check or --emit=tokens|ast\n";
+  // The pipeline after the front end, stage by stage.
+  auto module = dlc::lower::lowerProgram(*compilation.program, compilation.sources, compilation.diags);
+  compilation.diags.render(std::cerr);
+  if (!module) return 1;
+  if (options.emit == "ir") {
+    dlc::ir::print(*module, std::cout);
+    return 0;
+  }
+
+  std::cerr << "dlc: error: code generation is not available yet; use --check or --emit=tokens|ast|ir\n";
   return 1;
 }
 
@@ -59,8 +71,8 @@ int main(int argc, char **argv) {
   app.add_option("file", options.input, "the .dl program to compile")->required();
   app.add_option("-o", options.output, "where to write the executable");
   app.add_flag("--check", options.check, "report diagnostics only");
-  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast")
-      ->check(CLI::IsMember({"tokens", "ast"}));
+  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir")
+      ->check(CLI::IsMember({"tokens", "ast", "ir"}));
   app.add_option("-I", options.frontend.includeDirs, "a folder where 'use' looks for files");
   app.add_option("--stdlib", options.frontend.stdlibDir, "read the standard library from this folder");
   try {

@@ -103,6 +103,8 @@ Type Analyzer::checkCall(CallExpr &call, Scope &scope, Expectation expect) {
         auto fallback = clone(*(*params)[i].defaultValue);
         types.push_back(check(*fallback, declScope, e));
         constArgs.push_back(fallback->constInt);
+        call.defaults.push_back(std::move(fallback));
+        const_cast<std::vector<Expr *> &>(ordered)[i] = call.defaults.back().get();
       }
       ok = ok && !types.back().isError();
     }

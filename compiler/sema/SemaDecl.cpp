@@ -511,7 +511,12 @@ OptimizerInstance *Analyzer::instantiateOptimizer(const OptimizerDecl &decl, Cal
   }
   bool ok = true;
   for (size_t i = 0; i < decl.params.size(); ++i) {
-    if (!ordered[i]) continue;
+    if (!ordered[i]) {
+      call.defaults.push_back(clone(*decl.params[i].defaultValue));
+      ordered[i] = call.defaults.back().get();
+      check(*ordered[i], *globalScope_);
+      continue;
+    }
     Type t = check(*ordered[i], scope);
     if (t.isError()) {
       ok = false;
@@ -524,6 +529,7 @@ OptimizerInstance *Analyzer::instantiateOptimizer(const OptimizerDecl &decl, Cal
     }
   }
   if (!ok) return nullptr;
+  call.orderedArgs.assign(ordered.begin(), ordered.end());
 
   for (auto &o : program_.optimizers)
     if (o->decl == &decl && o->model == model.model) return o.get();

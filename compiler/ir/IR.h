@@ -1,0 +1,118 @@
+// The tensor IR: SSA values with types and source locations, operations from
+// one table (Ops.def), and nested regions for host control flow (a `for`
+// body, the branches of an `if`), as in MLIR.
+//
+// Every function is inlined during lowering, so a program is one Module
+// whose main region runs top to bottom. Values that must outlive a statement
+// (parameters, optimizer state, `var`s) live in named storage, reached by
+// Load and Store. A value defined in a region is visible in that region and
+// in the regions nested in it, never outside it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/SourceManager.h"
+#include "types/Type.h"
+
+namespace dlc::ir {
+
+enum class OpKind : uint16_t {
+#define OP(name, spelling, category, operands) name,
+#include "ir/Ops.def"
+};
+
+enum class Category : uint8_t {
+  Constant, Unary, Binary, Ternary, Reduce, Contraction, Movement, Creation, Random, Storage,
+  Control, Host, Derivative,
+};
+
+const char *spelling(OpKind kind);
+Category category(OpKind kind);
+int operandCount(OpKind kind);  // -1: variadic
+bool isElementwise(OpKind kind);
+
+struct Op;
+struct Region;
+
+struct Value {
+  uint32_t id = 0;
+  TensorType type;
+  SourceLoc loc;
+  Op *def = nullptr;        // null for a region argument
+  Region *owner = nullptr;  // where it is defined
+};
+
+// One index position of an Index op: a point, or a slice whose bounds are
+// operands (an absent bound is -1).
+struct IndexItem {
+  bool isSlice = false;
+  int lo = -1;  // operand number: the point, or the slice's start
+  int hi = -1;  // operand number of the slice's end
+};
+
+struct Attrs {
+  int64_t axis = 0;
+  bool allAxes = false;                 // a reduction over every element
+  bool keepdim = false;
+  double value = 0;                     // Fill
+  int64_t lo = 0, hi = 0;               // Randint
+  std::string name;                     // Load/Store: the storage
+  std::vector<double> data;             // Constant
+  std::vector<std::string> text;        // Print: text before each operand, and after the last
+  int precision = -1;                   // Print: -1 = default
+  std::vector<IndexItem> items;         // Index, IndexGrad
+};
+
+struct Region {
+  Op *parent = nullptr;  // null for the main region
+  std::vector<Value *> args;
+  std::vector<std::unique_ptr<Op>> ops;
+};
+
+struct Op {
+  OpKind kind;
+  SourceLoc loc;
+  std::vector<Value *> operands;
+  Value *result = nullptr;  // null for ops that give nothing
+  Attrs attrs;
+  std::vector<std::unique_ptr<Region>> regions;
+  Region *parentRegion = nullptr;
+};
+
+struct Storage {
+  enum Kind : uint8_t { Param, State, Var };
+  std::string name;  // "net.fc1.W", "opt.m.net.fc1.W", "var.3.A3"
+  Kind kind;
+  TensorType type;
+};
+
+class Module {
+public:
+  Module();
+  Region &main() { return *main_; }
+  const Region &main() const { return *main_; }
+
+  Value *newValue(TensorType type, SourceLoc loc, Region *owner);
+  // Makes an op for `region` without placing it (passes insert it where
+  // they need it); its result, if any, belongs to `region`.
+  std::unique_ptr<Op> makeOp(Region &region, OpKind kind, std::vector<Value *> operands,
+                             std::optional<TensorType> result, SourceLoc loc);
+  // Makes an op and appends it to `region`.
+  Op *append(Region &region, OpKind kind, std::vector<Value *> operands, std::optional<TensorType> result,
+             SourceLoc loc);
+  Region *addRegion(Op &op);
+
+  std::vector<Storage> storages;
+  const Storage *findStorage(const std::string &name) const;
+  const SourceManager *sources = nullptr;  // for printing locations
+
+private:
+  std::unique_ptr<Region> main_;
+  std::vector<std::unique_ptr<Value>> values_;
+};
+
+}  // namespace dlc::ir

@@ -1,0 +1,24 @@
+// Lowering: the checked AST → the tensor IR.
+//
+// Every call of a DL function or method is inlined, so the whole program
+// becomes the IR module's main region. Model objects and optimizers are
+// compile-time things: their parameters and state become named storage,
+// initialised where the model or optimizer is created. `grad` and
+// `minimize` become Grad and Minimize ops for the autodiff pass; a
+// Minimize carries one region per parameter with the optimizer's update
+// rule already lowered.
+#pragma once
+
+#include <memory>
+
+#include "ir/IR.h"
+#include "sema/Sema.h"
+
+namespace dlc::lower {
+
+// Returns null (with diagnostics) when the program uses something lowering
+// does not support yet.
+std::unique_ptr<ir::Module> lowerProgram(const sema::Program &program, const SourceManager &sources,
+                                         DiagnosticEngine &diags);
+
+}  // namespace dlc::lower

@@ -1,0 +1,96 @@
+// Internal to lower/: the lowering state shared by Lower*.cpp.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "lower/Lower.h"
+#include "sema/Builtins.h"
+
+namespace dlc::lower {
+
+// A model object: an instance of a model declaration with storage names.
+struct ModelObject {
+  const sema::ModelInstance *instance = nullptr;
+  std::string prefix;  // "net", "net.fc1"
+  std::map<std::string, ModelObject *> layers;
+};
+
+struct OptimizerObject {
+  const sema::OptimizerInstance *instance = nullptr;
+  ModelObject *model = nullptr;
+  std::string prefix;                 // "opt"
+  std::vector<ir::Value *> hyper;     // in parameter order
+  std::string step;                   // storage holding t
+};
+
+// What a symbol stands for while lowering.
+struct Binding {
+  enum Kind : uint8_t { Value, Storage, Model, Optimizer, Text } kind = Value;
+  ir::Value *value = nullptr;
+  std::string storage;  // Storage: its name; Text: the string
+  ModelObject *model = nullptr;
+  OptimizerObject *optimizer = nullptr;
+};
+
+class Lowerer {
+public:
+  Lowerer(const sema::Program &program, const SourceManager &sources, DiagnosticEngine &diags);
+  std::unique_ptr<ir::Module> run();
+
+  // ---- Lower.cpp: statements, storage, inlining ----
+  void lowerBlock(const ast::Block &block);
+  void lowerStmt(const ast::Stmt &stmt);
+  void assign(const ast::AssignStmt &stmt);
+  Binding inlineCall(const sema::FnInstance &fn, const std::vector<Binding> &args, ModelObject *self,
+                     SourceLoc loc);
+  ModelObject *constructModel(const sema::ModelInstance &instance, const std::string &prefix, SourceLoc loc);
+  OptimizerObject *constructOptimizer(const ast::CallExpr &call, ModelObject *model, const std::string &name);
+  void minimize(const ast::CallExpr &call, OptimizerObject *opt);
+  ir::Value *load(const std::string &storage, SourceLoc loc);
+  void store(const std::string &storage, ir::Value *value, SourceLoc loc);
+  std::string addStorage(std::string name, ir::Storage::Kind kind, const TensorType &type);
+  // After an op with regions: the loads its regions' stores made stale.
+  void forgetStoresIn(const ir::Op &op);
+
+  // ---- LowerExpr.cpp ----
+  Binding lower(const ast::Expr &e);
+  ir::Value *value(const ast::Expr &e);  // lower() that must give a tensor
+  ir::Value *constant(const TensorType &type, std::vector<double> data, SourceLoc loc);
+  ir::Value *cast(ir::Value *v, DType to, SourceLoc loc);
+  ir::Value *emit(ir::OpKind kind, std::vector<ir::Value *> operands, const TensorType &type, SourceLoc loc,
+                  ir::Attrs attrs = {});
+  TensorType typeOf(const ast::Expr &e) const;
+  TensorType substitute(TensorType t) const;
+  Binding lowerName(const sema::Symbol *symbol, SourceLoc loc, SourceRange range);
+  bool constantData(const ast::Expr &e, std::vector<double> &out);
+
+  // ---- LowerCall.cpp ----
+  Binding lowerCall(const ast::CallExpr &call);
+  Binding lowerBuiltin(sema::BuiltinId id, const ast::CallExpr &call);
+  // The run-time sizes a creation op needs: one i32 scalar per symbolic
+  // dimension of `type`, taken from the shape list's elements.
+  std::vector<ir::Value *> dimOperands(const TensorType &type, const ast::Expr *shapeList, SourceLoc loc);
+
+  void unsupported(SourceRange range, const std::string &what);
+  ir::Region &region() { return *regions_.back(); }
+
+  const sema::Program &program_;
+  const SourceManager &sources_;
+  DiagnosticEngine &diags_;
+  std::unique_ptr<ir::Module> module_;
+  std::vector<ir::Region *> regions_;
+  std::vector<std::map<std::string, ir::Value *>> loadCache_;  // per open region
+  std::map<const sema::Symbol *, Binding> env_;
+  std::vector<ModelObject *> self_;  // the model whose method is being inlined
+  std::vector<std::map<const DimSymbol *, Dim>> substitutions_;
+  std::vector<std::unique_ptr<ModelObject>> models_;
+  std::vector<std::unique_ptr<OptimizerObject>> optimizers_;
+  std::vector<std::string> returnSlots_;  // storage for the value of the function being inlined
+  std::string pendingName_;                // the binding a construction is for
+  int counter_ = 0;
+  bool failed_ = false;
+};
+
+}  // namespace dlc::lower
