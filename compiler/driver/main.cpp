@@ -6,6 +6,7 @@
 
 #include "ast/ASTPrinter.h"
 #include "ir/Printer.h"
+#include "ir/Verifier.h"
 #include "lower/Lower.h"
 #include "driver/Frontend.h"
 #include "lsp/Server.h"
@@ -20,6 +21,13 @@ struct Options {
   bool check = false;
   dlc::FrontendOptions frontend;
 };
+
+// The IR invariants after a stage; a failure is a compiler bug.
+bool verified(const dlc::ir::Module &module, const char *after) {
+  auto problems = dlc::ir::verify(module);
+  for (auto &p : problems) std::cerr << "dlc: internal error: invalid IR after " << after << ": " << p << "\n";
+  return problems.empty();
+}
 
 int compile(const Options &options) {
   dlc::Compilation compilation(options.frontend);
@@ -51,6 +59,7 @@ int compile(const Options &options) {
   auto module = dlc::lower::lowerProgram(*compilation.program, compilation.sources, compilation.diags);
   compilation.diags.render(std::cerr);
   if (!module) return 1;
+  if (!verified(*module, "lowering")) return 1;
   if (options.emit == "ir") {
     dlc::ir::print(*module, std::cout);
     return 0;

@@ -31,7 +31,7 @@ std::vector<ir::Value *> Lowerer::dimOperands(const TensorType &type, const Expr
 }
 
 Binding Lowerer::lowerCall(const CallExpr &call) {
-  SourceLoc loc = call.caret();
+  SourceLoc loc = call.range.begin;
   switch (call.callKind) {
   case CallKind::Builtin:
     return lowerBuiltin(static_cast<BuiltinId>(call.builtin), call);
@@ -100,7 +100,7 @@ Binding Lowerer::lowerCall(const CallExpr &call) {
 }
 
 Binding Lowerer::lowerBuiltin(BuiltinId id, const CallExpr &call) {
-  SourceLoc loc = call.caret();
+  SourceLoc loc = call.range.begin;
   TensorType t = call.type.isTensor() ? typeOf(call) : TensorType{};
   std::vector<const Expr *> args;
   std::map<std::string, const Expr *> named;

@@ -1,0 +1,92 @@
+#include "ir/Verifier.h"
+
+#include <set>
+
+#include "types/ShapeRules.h"
+
+namespace dlc::ir {
+
+namespace {
+
+class Verifier {
+public:
+  explicit Verifier(const Module &m) : module_(m) {}
+
+  std::vector<std::string> run() {
+    region(module_.main());
+    return problems_;
+  }
+
+private:
+  void fail(const Op &op, const std::string &what) {
+    std::string where;
+    if (op.loc.isValid() && module_.sources) where = " at " + module_.sources->describe(op.loc);
+    problems_.push_back(std::string(spelling(op.kind)) + where + ": " + what);
+  }
+
+  void region(const Region &r) {
+    size_t mark = visible_.size();
+    for (auto *arg : r.args) define(arg);
+    for (auto &op : r.ops) {
+      check(*op);
+      for (auto &inner : op->regions) region(*inner);
+      if (op->result) define(op->result);
+    }
+    while (visible_.size() > mark) {
+      visibleSet_.erase(visible_.back());
+      visible_.pop_back();
+    }
+  }
+
+  void define(const Value *v) {
+    visible_.push_back(v);
+    visibleSet_.insert(v);
+  }
+
+  static bool staticShape(const TensorType &t) { return t.staticElementCount().has_value(); }
+
+  void check(const Op &op) {
+    int expected = operandCount(op.kind);
+    if (expected >= 0 && static_cast<int>(op.operands.size()) != expected)
+      fail(op, "has " + std::to_string(op.operands.size()) + " operands, expected " + std::to_string(expected));
+    for (auto *v : op.operands)
+      if (!v || !visibleSet_.count(v)) fail(op, "uses a value that is not defined before it in scope");
+    Category c = category(op.kind);
+    bool givesValue = !(op.kind == OpKind::Store || op.kind == OpKind::Seed || op.kind == OpKind::Print ||
+                        op.kind == OpKind::For || op.kind == OpKind::If || op.kind == OpKind::Minimize);
+    if (givesValue != (op.result != nullptr)) fail(op, givesValue ? "has no result" : "has a result");
+    if (c == Category::Storage && !module_.findStorage(op.attrs.name))
+      fail(op, "names undeclared storage \"" + op.attrs.name + "\"");
+    if (op.kind == OpKind::For && op.regions.size() != 1) fail(op, "needs one region");
+    if (op.kind == OpKind::If && op.regions.size() != 2) fail(op, "needs two regions");
+    if (op.kind == OpKind::Minimize && op.regions.size() + 1 != op.operands.size())
+      fail(op, "needs one region per parameter");
+    if (op.kind == OpKind::Constant && op.result && op.result->type.staticElementCount() &&
+        static_cast<int64_t>(op.attrs.data.size()) != *op.result->type.staticElementCount() &&
+        op.attrs.data.size() != 1)
+      fail(op, "has " + std::to_string(op.attrs.data.size()) + " elements for " + op.result->type.str());
+    if ((c == Category::Binary || op.kind == OpKind::MatMul) && op.operands.size() == 2 && op.result &&
+        op.operands[0] && op.operands[1]) {
+      const TensorType &a = op.operands[0]->type, &b = op.operands[1]->type;
+      if (a.dtype != b.dtype) fail(op, "mixes " + a.str() + " and " + b.str());
+      if (staticShape(a) && staticShape(b) && staticShape(op.result->type)) {
+        Shape out;
+        bool ok = op.kind == OpKind::MatMul ? shapes::matmul(a.dims, b.dims, &out, nullptr)
+                                            : shapes::broadcast(a.dims, b.dims, &out, nullptr);
+        if (!ok || out != op.result->type.dims)
+          fail(op, "gives " + op.result->type.str() + " from " + a.str() + " and " + b.str());
+      }
+    }
+  }
+
+  const Module &module_;
+  std::vector<std::string> problems_;
+  std::vector<const Value *> visible_;
+  std::set<const Value *> visibleSet_;
+};
+
+}  // namespace
+
+std::vector<std::string> verify(const Module &module) { return Verifier(module).run(); }
+
+}  // namespace dlc::ir
