@@ -2,9 +2,12 @@
 // --emit= stops after its stage and prints it.
 #include <CLI/CLI.hpp>
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "ast/ASTPrinter.h"
+#include "ir/Parser.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
 #include "lower/Lower.h"
@@ -29,7 +32,42 @@ bool verified(const dlc::ir::Module &module, const char *after) {
   return problems.empty();
 }
 
+// The stages after the front end, in order; each --emit= stops after its own.
+int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, dlc::DiagnosticEngine &diags) {
+  if (!verified(*module, "lowering")) return 1;
+  if (options.emit == "ir") {
+    dlc::ir::print(*module, std::cout);
+    return 0;
+  }
+  (void)diags;
+  std::cerr << "dlc: error: code generation is not available yet; use --check or --emit=tokens|ast|ir\n";
+  return 1;
+}
+
+// A textual IR file (.ir) enters the pipeline after lowering.
+int compileIr(const Options &options) {
+  std::ifstream in(options.input, std::ios::binary);
+  if (!in) {
+    std::cerr << "dlc: error: cannot open '" << options.input << "'\n";
+    return 1;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string error;
+  auto module = dlc::ir::parse(text.str(), &error);
+  if (!module) {
+    std::cerr << options.input << ": error: " << error << "\n";
+    return 1;
+  }
+  dlc::SourceManager sources;
+  dlc::DiagnosticEngine diags(sources);
+  int status = runBackEnd(std::move(module), options, diags);
+  diags.render(std::cerr);
+  return status;
+}
+
 int compile(const Options &options) {
+  if (options.input.size() > 3 && options.input.substr(options.input.size() - 3) == ".ir") return compileIr(options);
   dlc::Compilation compilation(options.frontend);
 
   if (options.emit == "tokens") {
@@ -55,18 +93,13 @@ int compile(const Options &options) {
   }
   if (options.check) return 0;
 
-  // The pipeline after the front end, stage by stage.
   auto module = dlc::lower::lowerProgram(*compilation.program, compilation.sources, compilation.diags);
   compilation.diags.render(std::cerr);
   if (!module) return 1;
-  if (!verified(*module, "lowering")) return 1;
-  if (options.emit == "ir") {
-    dlc::ir::print(*module, std::cout);
-    return 0;
-  }
-
-  std::cerr << "dlc: error: code generation is not available yet; use --check or --emit=tokens|ast|ir\n";
-  return 1;
+  compilation.diags.clear();
+  int status = runBackEnd(std::move(module), options, compilation.diags);
+  compilation.diags.render(std::cerr);
+  return status;
 }
 
 }  // namespace
@@ -77,7 +110,7 @@ int main(int argc, char **argv) {
   CLI::App app{"dlc: the compiler for the DL deep-learning language"};
   app.set_version_flag("--version", std::string("dlc ") + DLC_VERSION);
   Options options;
-  app.add_option("file", options.input, "the .dl program to compile")->required();
+  app.add_option("file", options.input, "the .dl program to compile (or a .ir file from --emit=ir)")->required();
   app.add_option("-o", options.output, "where to write the executable");
   app.add_flag("--check", options.check, "report diagnostics only");
   app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir")

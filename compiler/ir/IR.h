@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -107,6 +108,7 @@ public:
   Region *addRegion(Op &op);
 
   std::vector<Storage> storages;
+  std::deque<DimSymbol> dimSymbols;  // symbolic sizes made by passes or the IR parser
   const Storage *findStorage(const std::string &name) const;
   const SourceManager *sources = nullptr;  // for printing locations
 

@@ -56,9 +56,7 @@ private:
       s = "\"" + a.name + "\"";
       break;
     case Category::Constant: {
-      size_t n = std::min<size_t>(a.data.size(), 8);
-      for (size_t i = 0; i < n; ++i) s += (i ? ", " : "") + number(a.data[i]);
-      if (a.data.size() > n) s += ", ...";
+      for (size_t i = 0; i < a.data.size(); ++i) s += (i ? ", " : "") + number(a.data[i]);
       s = "[" + s + "]";
       break;
     }
