@@ -2,11 +2,14 @@
 // --emit= stops after its stage and prints it.
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "ast/ASTPrinter.h"
+#include "autodiff/Autodiff.h"
+#include "codegen/Codegen.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
@@ -39,9 +42,24 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
     dlc::ir::print(*module, std::cout);
     return 0;
   }
-  (void)diags;
-  std::cerr << "dlc: error: code generation is not available yet; use --check or --emit=tokens|ast|ir\n";
-  return 1;
+  if (!dlc::autodiff::differentiate(*module, diags)) return 1;
+  if (!verified(*module, "autodiff")) return 1;
+  if (options.emit == "ir-grad") {
+    dlc::ir::print(*module, std::cout);
+    return 0;
+  }
+  dlc::codegen::CodegenOptions codegen;
+  codegen.emit = options.emit;
+  codegen.output = options.output;
+  if (options.emit.empty() && options.output.empty()) {
+    std::string base = std::filesystem::path(options.input).stem().string();
+    codegen.output = base.empty() ? "a.out" : base;
+  }
+  if (options.emit == "obj" && options.output.empty()) {
+    std::cerr << "dlc: error: --emit=obj needs -o FILE\n";
+    return 1;
+  }
+  return dlc::codegen::compileModule(*module, codegen, diags, std::cout) ? 0 : 1;
 }
 
 // A textual IR file (.ir) enters the pipeline after lowering.
@@ -113,8 +131,8 @@ int main(int argc, char **argv) {
   app.add_option("file", options.input, "the .dl program to compile (or a .ir file from --emit=ir)")->required();
   app.add_option("-o", options.output, "where to write the executable");
   app.add_flag("--check", options.check, "report diagnostics only");
-  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir")
-      ->check(CLI::IsMember({"tokens", "ast", "ir"}));
+  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, llvm, asm, obj (obj needs -o)")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "llvm", "asm", "obj"}));
   app.add_option("-I", options.frontend.includeDirs, "a folder where 'use' looks for files");
   app.add_option("--stdlib", options.frontend.stdlibDir, "read the standard library from this folder");
   try {

@@ -144,6 +144,51 @@ int dl_print_string(dl_context *ctx, FILE *out, const char *text);
 int dl_print_separator(dl_context *ctx, FILE *out);
 int dl_print_end(dl_context *ctx, FILE *out);
 
+/* ---- Support for programs compiled by dlc ---------------------------------
+ *
+ * The generated `main` creates a context, passes its command line to
+ * dl_program_start, and on any failing call prints dl_error_report's line and
+ * exits with status 2. Tensor elements live in buffers from dl_buffer_alloc.
+ */
+
+/* Parses the program's options: --help (writes usage to stdout and sets
+ * *exit_now to 1), --threads=N, --device=cpu, --quiet. Unknown options fail. */
+int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now);
+/* A buffer of `bytes` bytes (0 allowed), 64-byte aligned, never null on success. */
+int dl_buffer_alloc(dl_context *ctx, int64_t bytes, void **out);
+/* Frees a buffer of dl_buffer_alloc; a null pointer is ignored. */
+void dl_buffer_free(dl_context *ctx, void *data);
+/* Records a run-time error: `text` with its first two "{}" replaced by
+ * `first` and `second`. Returns DL_ERR_ARG, for `return dl_error_format(...)`. */
+int dl_error_format(dl_context *ctx, const char *text, int64_t first, int64_t second);
+/* Writes "error: <dl_context_last_error(ctx)>" and a newline to stderr
+ * (flushing stdout first, so the lines keep their order on a terminal). */
+void dl_error_report(const dl_context *ctx);
+/* The C streams, for code that cannot name libc's globals. */
+FILE *dl_stdout(void);
+FILE *dl_stderr(void);
+
+/* Elementwise math without an exact IEEE result, rounded in one place. */
+float dl_math_exp_f32(float x);
+float dl_math_log_f32(float x);
+float dl_math_tanh_f32(float x);
+float dl_math_sin_f32(float x);
+float dl_math_cos_f32(float x);
+float dl_math_pow_f32(float x, float y);
+double dl_math_exp_f64(double x);
+double dl_math_log_f64(double x);
+double dl_math_tanh_f64(double x);
+double dl_math_sin_f64(double x);
+double dl_math_cos_f64(double x);
+double dl_math_pow_f64(double x, double y);
+int32_t dl_math_pow_i32(int32_t base, int32_t exponent);
+
+/* out[o][j] = sum over k of in[o][k][j] (contiguous, row-major), added in
+ * the order PyTorch 1.13's CPU sum adds (its cascade and vector-lane order),
+ * so sums carry torch's rounding. */
+void dl_sum_f32(const float *in, float *out, int64_t outer, int64_t n, int64_t inner);
+void dl_sum_f64(const double *in, double *out, int64_t outer, int64_t n, int64_t inner);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

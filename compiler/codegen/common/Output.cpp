@@ -1,0 +1,96 @@
+#include "codegen/common/Output.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+extern char **environ;
+
+namespace dlc::codegen {
+
+std::string temporaryPathFor(const std::string &path) {
+  static std::atomic<unsigned> counter{0};
+  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+bool writeFileAtomically(const std::string &path, std::string_view bytes, std::string *error) {
+  std::string temporary = temporaryPathFor(path);
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    if (file) file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!file || !file.flush()) {
+      *error = "cannot write '" + path + "': " + std::strerror(errno);
+      std::remove(temporary.c_str());
+      return false;
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    *error = "cannot write '" + path + "': " + std::strerror(errno);
+    std::remove(temporary.c_str());
+    return false;
+  }
+  return true;
+}
+
+std::string runtimeLibraryPath() {
+  if (const char *env = std::getenv("DLC_RUNTIME_LIBRARY"); env && *env) return env;
+#ifdef DLC_RUNTIME_LIBRARY
+  return DLC_RUNTIME_LIBRARY;
+#else
+  return "libdl_runtime.a";
+#endif
+}
+
+bool runProgram(const std::vector<std::string> &argv, std::string *error) {
+  std::vector<char *> args;
+  for (const std::string &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int spawned = ::posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ);
+  if (spawned != 0) {
+    *error = "cannot run '" + argv[0] + "': " + std::strerror(spawned);
+    return false;
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) {
+      *error = "cannot wait for '" + argv[0] + "': " + std::strerror(errno);
+      return false;
+    }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+  *error = "'" + argv[0] + "' " +
+           (WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
+                              : "was killed by signal " + std::to_string(WTERMSIG(status)));
+  return false;
+}
+
+bool linkExecutable(const std::string &object, const std::string &output, std::string *error) {
+  std::string linker = "c++";
+  if (const char *env = std::getenv("DLC_LINKER"); env && *env) linker = env;
+  std::string runtime = runtimeLibraryPath();
+  if (::access(runtime.c_str(), R_OK) != 0) {
+    *error = "cannot find the runtime library '" + runtime + "' (set DLC_RUNTIME_LIBRARY)";
+    return false;
+  }
+  std::string temporary = temporaryPathFor(output);
+  if (!runProgram({linker, "-o", temporary, object, runtime, "-lm"}, error)) {
+    *error = "linking failed: " + *error;
+    std::remove(temporary.c_str());
+    return false;
+  }
+  if (std::rename(temporary.c_str(), output.c_str()) != 0) {
+    *error = "cannot write '" + output + "': " + std::strerror(errno);
+    std::remove(temporary.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace dlc::codegen

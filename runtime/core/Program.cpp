@@ -1,0 +1,125 @@
+// Services for the `main` that dlc generates: element buffers, run-time
+// errors, the standard streams and the program's command line. The generated
+// code decides what to do on failure (print the error, exit 2); nothing here
+// exits.
+#include "Context.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+namespace {
+
+// Generated loops load and store whole vectors; 64 bytes covers AVX-512.
+constexpr size_t kBufferAlignment = 64;
+
+bool startsWith(const char *text, const char *prefix) {
+  return std::strncmp(text, prefix, std::strlen(prefix)) == 0;
+}
+
+void writeUsage(const char *program) {
+  std::printf("usage: %s [options]\n"
+              "\n"
+              "A program compiled by dlc.\n"
+              "\n"
+              "options:\n"
+              "  --help          show this message and exit\n"
+              "  --threads=N     worker threads for tensor kernels (default 1)\n"
+              "  --device=cpu    where tensors live (this binary supports cpu)\n"
+              "  --quiet         no progress lines (print() output is kept)\n",
+              program);
+  std::fflush(stdout);
+}
+
+} // namespace
+
+extern "C" {
+
+int dl_buffer_alloc(dl_context *ctx, int64_t bytes, void **out) {
+  DL_CHECK_CONTEXT(ctx);
+  if (out == nullptr || bytes < 0)
+    return dl::fail(ctx, DL_ERR_ARG, "invalid buffer size " + std::to_string(bytes));
+  // aligned_alloc wants a multiple of the alignment; 0 bytes still gives a
+  // unique pointer, so a buffer is never null.
+  uint64_t rounded = (static_cast<uint64_t>(bytes) + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
+  if (rounded == 0)
+    rounded = kBufferAlignment;
+  void *data = rounded > static_cast<uint64_t>(INT64_MAX) ? nullptr
+                                                         : std::aligned_alloc(kBufferAlignment, rounded);
+  if (data == nullptr)
+    return dl::fail(ctx, DL_ERR_MEMORY, "out of memory: cannot allocate " + std::to_string(bytes) + " bytes");
+  *out = data;
+  return DL_OK;
+}
+
+void dl_buffer_free(dl_context *ctx, void *data) {
+  (void)ctx;
+  std::free(data);
+}
+
+int dl_error_format(dl_context *ctx, const char *text, int64_t first, int64_t second) {
+  DL_CHECK_CONTEXT(ctx);
+  std::string message;
+  const int64_t values[2] = {first, second};
+  int next = 0;
+  for (const char *p = text ? text : ""; *p; ++p) {
+    if (p[0] == '{' && p[1] == '}' && next < 2) {
+      message += std::to_string(values[next++]);
+      ++p;
+    } else {
+      message += *p;
+    }
+  }
+  return dl::fail(ctx, DL_ERR_ARG, message);
+}
+
+void dl_error_report(const dl_context *ctx) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "error: %s\n", dl_context_last_error(ctx));
+  std::fflush(stderr);
+}
+
+FILE *dl_stdout(void) { return stdout; }
+FILE *dl_stderr(void) { return stderr; }
+
+int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now) {
+  DL_CHECK_CONTEXT(ctx);
+  if (exit_now == nullptr)
+    return dl::fail(ctx, DL_ERR_ARG, "dl_program_start: null exit_now");
+  *exit_now = 0;
+  const char *program = argc > 0 && argv[0] ? argv[0] : "program";
+  for (int i = 1; i < argc; ++i) {
+    const char *arg = argv[i];
+    if (std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0) {
+      writeUsage(program);
+      *exit_now = 1;
+      return DL_OK;
+    }
+    if (std::strcmp(arg, "--quiet") == 0)
+      continue; // there are no progress lines yet
+    if (startsWith(arg, "--threads=")) {
+      const char *number = arg + std::strlen("--threads=");
+      char *end = nullptr;
+      long threads = std::strtol(number, &end, 10);
+      if (*number == '\0' || *end != '\0' || threads < 1 || threads > 4096)
+        return dl::fail(ctx, DL_ERR_ARG, std::string("invalid thread count in '") + arg +
+                                             "': expected a whole number from 1 to 4096");
+      int status = dl_context_set_threads(ctx, static_cast<int>(threads));
+      if (status != DL_OK)
+        return status;
+      continue;
+    }
+    if (startsWith(arg, "--device=")) {
+      const char *device = arg + std::strlen("--device=");
+      if (std::strcmp(device, "cpu") != 0)
+        return dl::fail(ctx, DL_ERR_ARG, std::string("unsupported device '") + device +
+                                             "': this program was compiled for cpu only");
+      continue;
+    }
+    return dl::fail(ctx, DL_ERR_ARG, std::string("unknown option '") + arg + "' (see --help)");
+  }
+  return DL_OK;
+}
+
+} // extern "C"
