@@ -5,16 +5,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/build.sh
 
-# Until dlc generates code (the next issue), the demo shows the front end:
-# the checked types of the worked backpropagation example, and a shape error
-# caught at compile time.
-# TODO(codegen issue): compile and run examples/mnist.dl instead.
-echo "== dlc --emit=ast examples/backprop.dl (the inferred type of every binding)"
-build/bin/dlc --emit=ast examples/backprop.dl | grep -E '^  (let|var) '
-echo
-echo "== dlc --check examples/mlp.dl"
-build/bin/dlc --check examples/mlp.dl && echo "no errors"
-echo
+# The demo compiles and runs the lecture's worked backpropagation example
+# and the seeded-tensor example, then shows a shape error caught at compile
+# time. TODO(issue 4): train examples/mnist.dl instead, once data loading lands.
+mkdir -p build/demo
+for example in backprop tensors; do
+  echo "== dlc examples/$example.dl -o build/demo/$example && build/demo/$example"
+  build/bin/dlc "examples/$example.dl" -o "build/demo/$example"
+  "build/demo/$example"
+  echo
+done
 echo "== dlc --check examples/shape_error.dl (a shape error, reported before anything runs)"
 if build/bin/dlc --check examples/shape_error.dl; then
   echo "demo: expected a shape error" >&2
