@@ -341,6 +341,8 @@ private:
             it.isSlice = true;
             if (slice->lo) it.lo = expr(slice->lo);
             if (slice->hi) it.hi = expr(slice->hi);
+          } else {
+            it.lo = placeholder(it.range);  // an index lost to error recovery (`t[:,`)
           }
           e->items.push_back(std::move(it));
         }

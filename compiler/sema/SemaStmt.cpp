@@ -114,6 +114,11 @@ void Analyzer::checkStmt(Stmt &stmt, Scope &scope) {
       } else {
         values[0] = substitute(*pattern, bound);
         values[0].weak = false;
+        // A dimension name a binding introduces names that size from then on:
+        // `let y: i32[N] = ...` after `let x: f32[N, 784] = ...` shares x's N.
+        for (auto &[name, dim] : dims)
+          if (!fn_->dims.count(name) && dim.symbol && bound.count(dim.symbol))
+            fn_->dims[name] = bound[dim.symbol];
       }
     }
     for (size_t i = 0; i < let.names.size(); ++i)

@@ -104,8 +104,18 @@ bool reshape(const Shape &in, const std::vector<std::optional<Dim>> &target, con
       }
       result[static_cast<size_t>(inferred)] = Dim::fixed(*total / known);
     } else {
-      // A single symbolic source dimension that the known part leaves alone.
-      result[static_cast<size_t>(inferred)] = fresh("inferred");
+      // One symbolic source dimension, and the static parts hold the same
+      // number of elements: the inferred dimension is that one ([N, 28, 28]
+      // to [-1, 784] gives [N, 784]).
+      const Dim *symbolic = nullptr;
+      int symbols = 0;
+      int64_t sourceStatic = 1;
+      for (auto &d : in) {
+        if (d.isStatic()) sourceStatic *= d.size;
+        else if (++symbols == 1) symbolic = &d;
+      }
+      bool same = symbols == 1 && knownStatic && sourceStatic == known;
+      result[static_cast<size_t>(inferred)] = same ? *symbolic : fresh("inferred");
     }
   } else if (total && knownStatic && *total != known) {
     if (why)
