@@ -28,7 +28,7 @@ enum class OpKind : uint16_t {
 
 enum class Category : uint8_t {
   Constant, Unary, Binary, Ternary, Reduce, Contraction, Movement, Creation, Random, Storage,
-  Control, Host, Derivative,
+  Control, Host, Data, Derivative,
 };
 
 const char *spelling(OpKind kind);
@@ -61,9 +61,13 @@ struct Attrs {
   bool keepdim = false;
   double value = 0;                     // Fill
   int64_t lo = 0, hi = 0;               // Randint
-  std::string name;                     // Load/Store: the storage
+  std::string name;                     // Load/Store: the storage; Data ops: the file's path
   std::vector<double> data;             // Constant
-  std::vector<std::string> text;        // Print: text before each operand, and after the last
+  std::vector<std::string> text;        // Print: text before each operand, and after the last;
+                                        // Check: the message; Save/LoadSafetensors: tensor names
+  int64_t labelColumn = -1;             // LoadCsv: the label's column, -1 for the last
+  int64_t classes = 0;                  // LoadCsv: the number of classes, 0 for a regression target
+  int header = -1;                      // LoadCsv: 1 a header line, 0 none, -1 decided by the first line
   int precision = -1;                   // Print: -1 = default
   std::vector<IndexItem> items;         // Index, IndexGrad
 };

@@ -162,7 +162,7 @@ private:
         ++pos_;
       } else if (peek('"')) {
         std::string s = quoted();
-        if (op.kind == OpKind::Print) op.attrs.text.push_back(s);
+        if (op.kind == OpKind::Print || op.kind == OpKind::Check) op.attrs.text.push_back(s);
         else op.attrs.name = s;
       } else {
         std::string key = word();
@@ -182,6 +182,14 @@ private:
             if (peek(',')) ++pos_;
           }
           ++pos_;
+        } else if (key == "names") {  // the tensors of save/load_safetensors
+          expect('=');
+          expect('[');
+          while (!peek(']')) {
+            op.attrs.text.push_back(quoted());
+            if (peek(',')) ++pos_;
+          }
+          ++pos_;
         } else {
           expect('=');
           double v = number();
@@ -190,6 +198,9 @@ private:
           else if (key == "lo") op.attrs.lo = static_cast<int64_t>(v);
           else if (key == "hi") op.attrs.hi = static_cast<int64_t>(v);
           else if (key == "precision") op.attrs.precision = static_cast<int>(v);
+          else if (key == "label") op.attrs.labelColumn = static_cast<int64_t>(v);
+          else if (key == "classes") op.attrs.classes = static_cast<int64_t>(v);
+          else if (key == "header") op.attrs.header = static_cast<int>(v);
           else fail("unknown attribute '" + key + "'");
         }
       }

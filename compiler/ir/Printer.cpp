@@ -53,6 +53,7 @@ private:
       if (a.keepdim) s += ", keepdim";
       break;
     case Category::Storage:
+    case Category::Data:
       s = "\"" + a.name + "\"";
       break;
     case Category::Constant: {
@@ -66,6 +67,15 @@ private:
     if (op.kind == OpKind::Fill) s = "value = " + number(a.value);
     if (op.kind == OpKind::Randint) s = "lo = " + std::to_string(a.lo) + ", hi = " + std::to_string(a.hi);
     if (op.kind == OpKind::Concat || op.kind == OpKind::SizeOf) s = "axis = " + std::to_string(a.axis);
+    if (op.kind == OpKind::LoadCsv)
+      s += ", label = " + std::to_string(a.labelColumn) + ", classes = " + std::to_string(a.classes) +
+           ", header = " + std::to_string(a.header);
+    if (op.kind == OpKind::SaveSafetensors || op.kind == OpKind::LoadSafetensors) {
+      std::string names;
+      for (size_t i = 0; i < a.text.size(); ++i) names += (i ? ", " : "") + ("\"" + a.text[i] + "\"");
+      s += ", names = [" + names + "]";
+    }
+    if (op.kind == OpKind::Check) s = "\"" + (a.text.empty() ? std::string() : a.text[0]) + "\"";
     if (op.kind == OpKind::Print) {
       for (size_t i = 0; i < a.text.size(); ++i) s += (i ? ", " : "") + ("\"" + a.text[i] + "\"");
       if (a.precision >= 0) s += ", precision = " + std::to_string(a.precision);

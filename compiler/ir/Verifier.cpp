@@ -53,7 +53,9 @@ private:
       if (!v || !visibleSet_.count(v)) fail(op, "uses a value that is not defined before it in scope");
     Category c = category(op.kind);
     bool givesValue = !(op.kind == OpKind::Store || op.kind == OpKind::Seed || op.kind == OpKind::Print ||
-                        op.kind == OpKind::For || op.kind == OpKind::If || op.kind == OpKind::Minimize);
+                        op.kind == OpKind::For || op.kind == OpKind::If || op.kind == OpKind::Minimize ||
+                        op.kind == OpKind::Check || op.kind == OpKind::SaveSafetensors ||
+                        op.kind == OpKind::LoadSafetensors);
     if (givesValue != (op.result != nullptr)) fail(op, givesValue ? "has no result" : "has a result");
     if (c == Category::Storage && !module_.findStorage(op.attrs.name))
       fail(op, "names undeclared storage \"" + op.attrs.name + "\"");
@@ -61,6 +63,21 @@ private:
     if (op.kind == OpKind::If && op.regions.size() != 2) fail(op, "needs two regions");
     if (op.kind == OpKind::Minimize && op.regions.size() + 1 != op.operands.size())
       fail(op, "needs one region per parameter");
+    if (c == Category::Data) data(op);
+    if (op.kind == OpKind::Check && (op.operands.empty() || op.operands.size() > 3 || op.attrs.text.size() != 1))
+      fail(op, "needs a condition, at most two values and a message");
+    if (op.kind == OpKind::Randperm && op.result &&
+        (op.operands.empty() || op.operands.size() > 2 || op.result->type.dtype != DType::I32 ||
+         op.result->type.rank() != 1))
+      fail(op, "takes n and an optional seed, and gives i32[n]");
+    if (op.kind == OpKind::LoaderOrder && op.result &&
+        (op.operands.size() < 2 || op.operands.size() > 3 || op.result->type.dtype != DType::I32 ||
+         op.result->type.rank() != 1))
+      fail(op, "takes n, shuffle and an optional seed, and gives i32[n]");
+    if (op.kind == OpKind::Take && op.result && op.operands.size() == 2 && op.operands[0] && op.operands[1] &&
+        (op.operands[1]->type.dtype != DType::I32 || op.operands[1]->type.rank() != 1 ||
+         op.operands[0]->type.rank() != op.result->type.rank() || op.operands[0]->type.rank() == 0))
+      fail(op, "takes rows of a tensor at the indices of an i32 vector");
     if (op.kind == OpKind::Constant && op.result && op.result->type.staticElementCount() &&
         static_cast<int64_t>(op.attrs.data.size()) != *op.result->type.staticElementCount() &&
         op.attrs.data.size() != 1)
@@ -76,6 +93,28 @@ private:
         if (!ok || out != op.result->type.dims)
           fail(op, "gives " + op.result->type.str() + " from " + a.str() + " and " + b.str());
       }
+    }
+  }
+
+  void data(const Op &op) {
+    if (op.attrs.name.empty()) fail(op, "needs a file path");
+    switch (op.kind) {
+    case OpKind::LoadCsv: {
+      const TensorType *t = op.result ? &op.result->type : nullptr;
+      if (!t || t->dtype != DType::F32 || t->rank() != 2 || !t->dims[1].isStatic() || t->dims[1].size < 2)
+        fail(op, "gives f32[rows, features + 1] with at least one feature");
+      break;
+    }
+    case OpKind::SaveSafetensors:
+      if (op.attrs.text.size() != op.operands.size()) fail(op, "needs one name per tensor");
+      break;
+    case OpKind::LoadSafetensors:
+      if (op.attrs.text.size() != op.regions.size()) fail(op, "needs one region per named tensor");
+      for (auto &r : op.regions)
+        if (r->args.size() != 1 || !staticShape(r->args[0]->type)) fail(op, "needs one static tensor per region");
+      break;
+    default:
+      break;
     }
   }
 

@@ -104,8 +104,17 @@ void Lowerer::lowerStmt(const Stmt &stmt) {
   switch (stmt.kind) {
   case StmtKind::Let: {
     auto &let = static_cast<const LetStmt &>(stmt);
-    if (let.names.size() != 1) {
-      unsupported(let.range, "binding several names at once");
+    if (let.names.size() != 1) {  // `let train, test = split(...)`: one name per element
+      Binding b = lower(*let.init);
+      if (b.kind != Binding::Tuple || b.elements.size() != let.names.size()) {
+        if (!failed_) unsupported(let.init->range, "binding several names to this value");
+        return;
+      }
+      if (let.isVar) {
+        unsupported(let.range, "a 'var' binding several names");
+        return;
+      }
+      for (size_t i = 0; i < let.names.size(); ++i) env_[let.names[i].symbol] = b.elements[i];
       return;
     }
     pendingName_ = let.names[0].name;
@@ -116,7 +125,7 @@ void Lowerer::lowerStmt(const Stmt &stmt) {
       store(name, b.value, loc);
       b = Binding{Binding::Storage, nullptr, name, nullptr, nullptr};
     } else if (let.isVar && b.kind != Binding::Value) {
-      unsupported(let.range, "a 'var' holding a model or an optimizer");
+      unsupported(let.range, "a 'var' holding a model, an optimizer or a data set");
       return;
     }
     if (b.kind == Binding::Value && b.value && let.names[0].symbol && let.names[0].symbol->type.isTensor()) {
@@ -135,7 +144,7 @@ void Lowerer::lowerStmt(const Stmt &stmt) {
   case StmtKind::For: {
     auto &loop = static_cast<const ForStmt &>(stmt);
     if (!loop.rangeEnd) {
-      unsupported(loop.iterable->range, "a loop over a dataset or batches");
+      lowerDataLoop(loop, lower(*loop.iterable));
       return;
     }
     ir::Value *lo = cast(value(*loop.iterable), DType::I32, loc);
@@ -173,13 +182,26 @@ void Lowerer::lowerStmt(const Stmt &stmt) {
   }
   case StmtKind::Return: {
     auto &ret = static_cast<const ReturnStmt &>(stmt);
-    if (returnSlots_.empty()) return;
-    if (ret.value) {
-      ir::Value *v = value(*ret.value);
-      const ir::Storage *slot = module_->findStorage(returnSlots_.back());
-      if (slot && v->type.dtype != slot->type.dtype) v = cast(v, slot->type.dtype, loc);
-      store(returnSlots_.back(), v, loc);
+    if (returnSlots_.empty() || !ret.value) return;
+    const ReturnSlot slot = returnSlots_.back();  // a copy: inlining the value may push more
+    if (!slot.label.empty()) {  // a data set: x and y
+      Binding b = lower(*ret.value);
+      if (b.kind != Binding::Dataset || !b.value || !b.label) {
+        unsupported(ret.value->range, "returning this value");
+        return;
+      }
+      store(slot.value, b.value, loc);
+      store(slot.label, b.label, loc);
+      return;
     }
+    if (slot.value.empty()) {
+      lower(*ret.value);
+      return;
+    }
+    ir::Value *v = value(*ret.value);
+    const ir::Storage *storage = module_->findStorage(slot.value);
+    if (storage && v->type.dtype != storage->type.dtype) v = cast(v, storage->type.dtype, loc);
+    store(slot.value, v, loc);
     return;
   }
   case StmtKind::Block:
@@ -251,12 +273,21 @@ Binding Lowerer::inlineCall(const sema::FnInstance &fn, const std::vector<Bindin
       unsupported(body.nameRange, "a 'return' before the end of a function");
     } else if (fn.result.isTensor()) {
       std::string slot = addStorage("return." + fn.displayName, ir::Storage::Var, substitute(fn.result.tensor));
-      returnSlots_.push_back(slot);
+      returnSlots_.push_back(ReturnSlot{slot, ""});
       lowerBlock(*body.body);
       returnSlots_.pop_back();
       result = Binding{Binding::Value, load(slot, loc), "", nullptr, nullptr};
+    } else if (fn.result.kind == Type::Dataset) {
+      ReturnSlot slot{addStorage("return." + fn.displayName + ".x", ir::Storage::Var, substitute(fn.result.tensor)),
+                      addStorage("return." + fn.displayName + ".y", ir::Storage::Var, substitute(fn.result.label))};
+      returnSlots_.push_back(slot);
+      lowerBlock(*body.body);
+      returnSlots_.pop_back();
+      result.kind = Binding::Dataset;
+      result.value = load(slot.value, loc);
+      result.label = load(slot.label, loc);
     } else {
-      returnSlots_.push_back("");
+      returnSlots_.push_back(ReturnSlot{});
       lowerBlock(*body.body);
       returnSlots_.pop_back();
       if (fn.result.kind == Type::Model || fn.result.kind == Type::Optimizer)

@@ -6,7 +6,8 @@
 // initialised where the model or optimizer is created. `grad` and
 // `minimize` become Grad and Minimize ops for the autodiff pass; a
 // Minimize carries one region per parameter with the optimizer's update
-// rule already lowered.
+// rule already lowered. A data set is a compile-time pair of values (x, y);
+// loading, split, batches, save and load are in LowerData.cpp.
 #pragma once
 
 #include <memory>

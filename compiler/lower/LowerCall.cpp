@@ -148,8 +148,33 @@ Binding Lowerer::lowerBuiltin(BuiltinId id, const CallExpr &call) {
   case BuiltinId::Transpose:
     return valueOf(emit(OpKind::Transpose, {value(*args[0])}, t, loc));
   case BuiltinId::Reshape: {
-    std::vector<ir::Value *> operands = {value(*args[0])};
-    for (auto *d : dimOperands(t, args[1], loc)) operands.push_back(d);
+    ir::Value *x = value(*args[0]);
+    std::vector<ir::Value *> operands = {x};
+    const TensorType i32{DType::I32, {}};
+    auto *list = args[1]->kind == ExprKind::List ? static_cast<const ListExpr *>(args[1]) : nullptr;
+    for (size_t i = 0; list && i < t.rank() && i < list->elements.size(); ++i) {
+      if (t.dims[i].isStatic()) continue;
+      const Expr &size = *list->elements[i];
+      if (!size.constInt || *size.constInt != -1) {
+        operands.push_back(cast(value(size), DType::I32, loc));
+        continue;
+      }
+      // -1: the element count over the product of the other sizes (the
+      // emitter checks that they fit).
+      ir::Value *count = constant(i32, {1}, loc), *others = constant(i32, {1}, loc);
+      for (size_t d = 0; d < x->type.rank(); ++d) {
+        ir::Attrs axis;
+        axis.axis = static_cast<int64_t>(d);
+        ir::Value *n = x->type.dims[d].isStatic() ? constant(i32, {static_cast<double>(x->type.dims[d].size)}, loc)
+                                                   : emit(OpKind::SizeOf, {x}, i32, loc, axis);
+        count = emit(OpKind::Mul, {count, n}, i32, loc);
+      }
+      for (size_t j = 0; j < list->elements.size(); ++j)
+        if (j != i) others = emit(OpKind::Mul, {others, cast(value(*list->elements[j]), DType::I32, loc)}, i32, loc);
+      operands.push_back(emit(OpKind::Div, {count, others}, i32, loc));
+    }
+    if (!list)
+      for (auto *d : dimOperands(t, args[1], loc)) operands.push_back(d);
     return valueOf(emit(OpKind::Reshape, operands, t, loc));
   }
   case BuiltinId::Len:
@@ -158,7 +183,13 @@ Binding Lowerer::lowerBuiltin(BuiltinId id, const CallExpr &call) {
     ir::Attrs attrs;
     attrs.axis = id == BuiltinId::Len ? 0 : *args[1]->constInt;
     if (attrs.axis < 0) attrs.axis += static_cast<int64_t>(args[0]->type.tensor.rank());
-    return valueOf(emit(OpKind::SizeOf, {value(*args[0])}, t, loc, attrs));
+    Binding of = lower(*args[0]);  // len(ds) counts the rows of ds.x
+    ir::Value *v = of.kind == Binding::Dataset ? of.value : of.kind == Binding::Storage ? load(of.storage, loc) : of.value;
+    if (!v) {
+      unsupported(args[0]->range, "the size of this value");
+      return Binding{};
+    }
+    return valueOf(emit(OpKind::SizeOf, {v}, t, loc, attrs));
   }
   case BuiltinId::ShapeOf: {
     const TensorType &x = args[0]->type.tensor;
@@ -303,8 +334,7 @@ Binding Lowerer::lowerBuiltin(BuiltinId id, const CallExpr &call) {
   case BuiltinId::Dataset:
   case BuiltinId::Split:
   case BuiltinId::Batches:
-    unsupported(call.range, std::string("'") + sema::builtin(id).name + "'");
-    return Binding{};
+    return lowerData(id, call, args, named);
   case BuiltinId::Count:
     break;
   }

@@ -172,6 +172,8 @@ Binding Lowerer::lower(const Expr &e) {
   case ExprKind::Member: {
     auto &m = static_cast<const MemberExpr &>(e);
     Binding base = lower(*m.base);
+    if (base.kind == Binding::Dataset && (m.member == "x" || m.member == "y"))
+      return valueOf(m.member == "x" ? base.value : base.label);
     if (base.kind == Binding::Model) {
       if (m.symbol && m.symbol->kind == sema::Symbol::Layer) {
         auto layer = base.model->layers.find(m.member);

@@ -25,13 +25,33 @@ struct OptimizerObject {
   std::string step;                   // storage holding t
 };
 
+struct BatchesObject;
+
 // What a symbol stands for while lowering.
 struct Binding {
-  enum Kind : uint8_t { Value, Storage, Model, Optimizer, Text } kind = Value;
-  ir::Value *value = nullptr;
+  enum Kind : uint8_t { Value, Storage, Model, Optimizer, Text, Dataset, Tuple, Batches } kind = Value;
+  ir::Value *value = nullptr;  // Value; Dataset: x
   std::string storage;  // Storage: its name; Text: the string
   ModelObject *model = nullptr;
   OptimizerObject *optimizer = nullptr;
+  ir::Value *label = nullptr;       // Dataset: y
+  std::vector<Binding> elements = {};  // Tuple
+  BatchesObject *batches = nullptr;
+};
+
+// batches(ds, size, shuffle:, seed:): what the `for` loop over it needs. The
+// order of the rows is drawn as the loop starts.
+struct BatchesObject {
+  ir::Value *x = nullptr, *y = nullptr;
+  ir::Value *size = nullptr;     // i32
+  ir::Value *shuffle = nullptr;  // bool
+  ir::Value *seed = nullptr;     // i32; null: the global generator
+};
+
+// Where the function being inlined leaves its value: one storage for a
+// tensor, two for a data set, none for anything else.
+struct ReturnSlot {
+  std::string value, label;
 };
 
 class Lowerer {
@@ -73,6 +93,16 @@ public:
   // dimension of `type`, taken from the shape list's elements.
   std::vector<ir::Value *> dimOperands(const TensorType &type, const ast::Expr *shapeList, SourceLoc loc);
 
+  // ---- LowerData.cpp: data sets, files, split, batches, save and load ----
+  Binding lowerData(sema::BuiltinId id, const ast::CallExpr &call, const std::vector<const ast::Expr *> &args,
+                    const std::map<std::string, const ast::Expr *> &named);
+  // `for x, y in batches(...)` or `for x, y in ds`.
+  void lowerDataLoop(const ast::ForStmt &loop, const Binding &iterable);
+  // The number of rows of a tensor, as an i32 scalar.
+  ir::Value *rows(ir::Value *v, SourceLoc loc);
+  void check(ir::Value *cond, const std::string &message, SourceLoc loc, std::vector<ir::Value *> values = {});
+  std::string pathOf(const ast::Expr &e);
+
   void unsupported(SourceRange range, const std::string &what);
   ir::Region &region() { return *regions_.back(); }
 
@@ -87,7 +117,8 @@ public:
   std::vector<std::map<const DimSymbol *, Dim>> substitutions_;
   std::vector<std::unique_ptr<ModelObject>> models_;
   std::vector<std::unique_ptr<OptimizerObject>> optimizers_;
-  std::vector<std::string> returnSlots_;  // storage for the value of the function being inlined
+  std::vector<std::unique_ptr<BatchesObject>> batches_;
+  std::vector<ReturnSlot> returnSlots_;  // storage for the value of the function being inlined
   std::string pendingName_;                // the binding a construction is for
   int counter_ = 0;
   bool failed_ = false;

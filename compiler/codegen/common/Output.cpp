@@ -80,7 +80,8 @@ bool linkExecutable(const std::string &object, const std::string &output, std::s
     return false;
   }
   std::string temporary = temporaryPathFor(output);
-  if (!runProgram({linker, "-o", temporary, object, runtime, "-lm"}, error)) {
+  // The runtime's data loaders read gzip through zlib.
+  if (!runProgram({linker, "-o", temporary, object, runtime, "-lz", "-lm"}, error)) {
     *error = "linking failed: " + *error;
     std::remove(temporary.c_str());
     return false;

@@ -10,9 +10,8 @@ namespace dlc::codegen::x86 {
 using ir::OpKind;
 using llvm::Value;
 
-namespace {
 // dl_dtype's numbering (dl_runtime.h).
-int32_t runtimeDType(DType dtype) {
+int32_t Emitter::runtimeDType(DType dtype) {
   switch (dtype) {
   case DType::F32: return 0;
   case DType::F64: return 1;
@@ -21,7 +20,6 @@ int32_t runtimeDType(DType dtype) {
   }
   return 0;
 }
-}  // namespace
 
 // ---- Constants and creation -------------------------------------------------------
 

@@ -91,7 +91,8 @@ void Emitter::emitOp(const ir::Op &op) {
   case ir::Category::Reduce: return emitReduce(op);
   case ir::Category::Contraction: return emitMatMul(op);
   case ir::Category::Creation: return emitCreation(op);
-  case ir::Category::Random: return emitRandom(op);
+  case ir::Category::Random:
+    return op.kind == OpKind::Randperm || op.kind == OpKind::LoaderOrder ? emitRandperm(op) : emitRandom(op);
   case ir::Category::Storage: return op.kind == OpKind::Load ? emitLoad(op) : emitStore(op);
   case ir::Category::Control: return op.kind == OpKind::For ? emitFor(op) : emitIf(op);
   case ir::Category::Movement:
@@ -105,6 +106,7 @@ void Emitter::emitOp(const ir::Op &op) {
     case OpKind::Concat: return emitConcat(op);
     case OpKind::Stack: return emitStack(op);
     case OpKind::OneHot: return emitOneHot(op);
+    case OpKind::Take: return emitTake(op);
     default: break;
     }
     break;
@@ -112,7 +114,9 @@ void Emitter::emitOp(const ir::Op &op) {
     if (op.kind == OpKind::Seed) return emitSeed(op);
     if (op.kind == OpKind::Print) return emitPrint(op);
     if (op.kind == OpKind::SizeOf) return emitSizeOf(op);
+    if (op.kind == OpKind::Check) return emitCheck(op);
     break;
+  case ir::Category::Data: return emitData(op);
   case ir::Category::Derivative:
     return internalError(op.loc, std::string("'") + ir::spelling(op.kind) +
                                      "' reached code generation; the autodiff pass expands it");

@@ -20,7 +20,8 @@
 //
 // The op emitters are split by category: EmitElementwise.cpp, EmitReduce.cpp
 // (reductions, matmul), EmitMovement.cpp, EmitHost.cpp (creation, storage,
-// print, seed); Emitter.cpp has the machinery and the control flow.
+// print, seed), EmitData.cpp (files, permutations, take, check); Emitter.cpp
+// has the machinery and the control flow.
 #pragma once
 
 #include <functional>
@@ -125,6 +126,20 @@ private:
   // symbolic dim, starting at operand `first`.
   std::vector<llvm::Value *> creationDims(const ir::Op &op, size_t first);
   llvm::Constant *constantElement(DType dtype, double value);
+  static int32_t runtimeDType(DType dtype);  // dl_dtype's number
+
+  // ---- EmitData.cpp ---------------------------------------------------------
+  void emitData(const ir::Op &op);
+  void emitLoadCsv(const ir::Op &op);
+  void emitLoadArray(const ir::Op &op);  // LoadNpy, LoadIdx
+  void emitSaveSafetensors(const ir::Op &op);
+  void emitLoadSafetensors(const ir::Op &op);
+  void emitRandperm(const ir::Op &op);
+  void emitTake(const ir::Op &op);
+  void emitCheck(const ir::Op &op);
+  // An array in main's frame holding `values` (of type `type`), for the
+  // runtime's pointer-to-array arguments.
+  llvm::Value *arrayOf(llvm::Type *type, const std::vector<llvm::Value *> &values, const char *name);
 
   // ---- Emitter.cpp: values, memory, loops, checks ---------------------------
   llvm::Type *elementType(DType dtype);
