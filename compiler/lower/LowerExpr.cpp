@@ -37,6 +37,10 @@ ir::Value *Lowerer::cast(ir::Value *v, DType to, SourceLoc loc) {
   if (v->type.dtype == to) return v;
   if (v->def && v->def->kind == OpKind::Constant) {
     std::vector<double> data = v->def->attrs.data;
+    // The value the source dtype holds: an f32 constant widened to f64 is
+    // 0.10000000149011612, not 0.1, as in PyTorch.
+    if (v->type.dtype == DType::F32)
+      for (auto &d : data) d = static_cast<double>(static_cast<float>(d));
     if (to == DType::I32)
       for (auto &d : data) d = std::trunc(d);
     return constant(TensorType{to, v->type.dims}, data, loc);
