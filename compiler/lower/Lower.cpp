@@ -131,6 +131,12 @@ void Lowerer::lowerStmt(const Stmt &stmt) {
     if (b.kind == Binding::Value && b.value && let.names[0].symbol && let.names[0].symbol->type.isTensor()) {
       DType want = let.names[0].symbol->type.tensor.dtype;
       if (b.value->type.dtype != want) b.value = cast(b.value, want, loc);
+      // A literal bound with a declared f32 type is an f32 from here on.
+      if (!let.names[0].symbol->type.weak && weakConstants_.count(b.value) && b.value->type.dtype == DType::F32) {
+        std::vector<double> data = b.value->def->attrs.data;
+        for (auto &d : data) d = static_cast<double>(static_cast<float>(d));
+        b.value = constant(b.value->type, data, loc);
+      }
     }
     env_[let.names[0].symbol] = b;
     return;

@@ -39,7 +39,7 @@ ir::Value *Lowerer::cast(ir::Value *v, DType to, SourceLoc loc) {
     std::vector<double> data = v->def->attrs.data;
     // The value the source dtype holds: an f32 constant widened to f64 is
     // 0.10000000149011612, not 0.1, as in PyTorch.
-    if (v->type.dtype == DType::F32)
+    if (v->type.dtype == DType::F32 && !weakConstants_.count(v))
       for (auto &d : data) d = static_cast<double>(static_cast<float>(d));
     if (to == DType::I32)
       for (auto &d : data) d = std::trunc(d);
@@ -108,7 +108,9 @@ Binding Lowerer::lower(const Expr &e) {
   case ExprKind::BoolLiteral: {
     std::vector<double> data;
     constantData(e, data);
-    return valueOf(constant(typeOf(e), data, loc));
+    ir::Value *c = constant(typeOf(e), data, loc);
+    if (e.type.weak) weakConstants_.insert(c);
+    return valueOf(c);
   }
   case ExprKind::StringLiteral:
     return Binding{Binding::Text, nullptr, static_cast<const StringLiteral &>(e).value, nullptr, nullptr};
@@ -128,7 +130,11 @@ Binding Lowerer::lower(const Expr &e) {
   case ExprKind::Binary: {
     auto &b = static_cast<const BinaryExpr &>(e);
     if (e.type.isScalar() && e.constFloat && !isComparison(b.op) && b.op != BinaryOp::And && b.op != BinaryOp::Or)
-      return valueOf(constant(typeOf(e), {*e.constFloat}, loc));
+    {
+      ir::Value *c = constant(typeOf(e), {*e.constFloat}, loc);
+      if (e.type.weak) weakConstants_.insert(c);
+      return valueOf(c);
+    }
     ir::Value *lhs = value(*b.lhs);
     ir::Value *rhs = value(*b.rhs);
     TensorType t = typeOf(e);

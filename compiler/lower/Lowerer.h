@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <vector>
 
@@ -120,6 +121,9 @@ public:
   std::vector<std::unique_ptr<BatchesObject>> batches_;
   std::vector<ReturnSlot> returnSlots_;  // storage for the value of the function being inlined
   std::string pendingName_;                // the binding a construction is for
+  // Constants from number literals, which (like Python floats) keep their
+  // exact value until an operation rounds them to its dtype.
+  std::set<const ir::Value *> weakConstants_;
   int counter_ = 0;
   bool failed_ = false;
 };
