@@ -25,6 +25,16 @@ int fail(dl_context *ctx, dl_status status, const std::string &message) {
 
 extern "C" {
 
+const char *dl_dtype_name(dl_dtype dtype) {
+  switch (dtype) {
+  case DL_F32: return "f32";
+  case DL_F64: return "f64";
+  case DL_I32: return "i32";
+  case DL_BOOL: return "bool";
+  }
+  return "?";
+}
+
 const char *dl_status_name(int status) {
   switch (status) {
   case DL_OK: return "DL_OK";

@@ -222,16 +222,6 @@ std::string addSuffixes(std::string text, const std::vector<std::string> &suffix
   return text + ")";
 }
 
-const char *dtypeName(dl_dtype dtype) {
-  switch (dtype) {
-  case DL_F32: return "f32";
-  case DL_F64: return "f64";
-  case DL_I32: return "i32";
-  case DL_BOOL: return "bool";
-  }
-  return "?";
-}
-
 // _str_intern for a plain CPU tensor, with DL's dtype names.
 std::string formatTensor(const TensorRef &t, const dl_print_options &options) {
   const std::string prefix = "tensor(";
@@ -247,7 +237,7 @@ std::string formatTensor(const TensorRef &t, const dl_print_options &options) {
       suffixes.push_back(size + ")");
     }
     if (t.dtype != DL_F32)
-      suffixes.push_back(std::string("dtype=") + dtypeName(t.dtype));
+      suffixes.push_back(std::string("dtype=") + dl_dtype_name(t.dtype));
     body = "[]";
   } else {
     // torch shows no dtype for float32, int64 (DL's i32 plays its part) and bool.

@@ -174,16 +174,6 @@ size_t dtypeSize(dl_dtype dtype) {
   return 0;
 }
 
-const char *dtypeName(dl_dtype dtype) {
-  switch (dtype) {
-  case DL_F32: return "f32";
-  case DL_F64: return "f64";
-  case DL_I32: return "i32";
-  case DL_BOOL: return "bool";
-  }
-  return "unknown";
-}
-
 bool byteCount(const std::vector<int64_t> &dims, size_t itemSize, uint64_t *bytes) {
   uint64_t total = itemSize;
   for (int64_t dim : dims) {

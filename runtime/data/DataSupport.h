@@ -55,7 +55,6 @@ enum class Element { U8, I8, I16, I32, I64, U16, U32, U64, F32, F64, Bool };
 size_t elementSize(Element element);
 const char *elementName(Element element); // numpy's: "u8", "f4"...
 size_t dtypeSize(dl_dtype dtype);          // 0 for an unknown dtype
-const char *dtypeName(dl_dtype dtype);     // "f32", "i32"...
 
 // A checked product of dims times itemSize; false on overflow.
 bool byteCount(const std::vector<int64_t> &dims, size_t itemSize, uint64_t *bytes);

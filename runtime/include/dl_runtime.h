@@ -45,6 +45,9 @@ typedef enum dl_dtype {
   DL_BOOL = 3  /* uint8_t holding 0 or 1 (any nonzero byte reads as true) */
 } dl_dtype;
 
+/* "f32", "f64", "i32", "bool" ("?" for anything else). */
+const char *dl_dtype_name(dl_dtype dtype);
+
 /* ---- Context -------------------------------------------------------------- */
 
 typedef struct dl_context dl_context;

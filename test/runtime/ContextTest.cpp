@@ -70,3 +70,11 @@ TEST(Context, ContextsDoNotShareState) {
   dl_context_destroy(a);
   dl_context_destroy(b);
 }
+
+TEST(Context, DtypeNamesAreTheLanguagesSpellings) {
+  EXPECT_STREQ(dl_dtype_name(DL_F32), "f32");
+  EXPECT_STREQ(dl_dtype_name(DL_F64), "f64");
+  EXPECT_STREQ(dl_dtype_name(DL_I32), "i32");
+  EXPECT_STREQ(dl_dtype_name(DL_BOOL), "bool");
+  EXPECT_STREQ(dl_dtype_name(static_cast<dl_dtype>(42)), "?");
+}
