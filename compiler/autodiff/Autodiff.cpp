@@ -57,6 +57,16 @@ size_t indexOf(const Region &region, const Op *op) {
   return region.ops.size();
 }
 
+// Clears the links from Values (owned by the Module, so they outlive it) to
+// an Op about to be erased and its regions, so no Value points at freed IR.
+void detach(Op &op) {
+  if (op.result) op.result->def = nullptr, op.result->owner = nullptr;
+  for (auto &region : op.regions) {
+    for (Value *arg : region->args) arg->owner = nullptr;
+    for (auto &inner : region->ops) detach(*inner);
+  }
+}
+
 bool isFloatValue(const Value *v) { return isFloat(v->type.dtype); }
 
 // Whether the Load `load` still reads what storage holds at position `at` of
@@ -293,6 +303,7 @@ private:
     Value *result = grad.result;
     Value *gradient = gradients(region, at, grad.operands[0], {grad.operands[1]}, build)[0];
     std::vector<std::unique_ptr<Op>> ops = build.take();
+    detach(grad);
     region.ops.erase(region.ops.begin() + static_cast<ptrdiff_t>(at));
     insert(region, at, ops);
     replaceUses(region, at + ops.size(), result, gradient);
@@ -327,6 +338,7 @@ private:
       ValueMap map{{update.args[0], grads[i]}};
       for (auto &op : update.ops) ops.push_back(clone(*op, region, map));
     }
+    detach(*owned);
     insert(region, at, ops);
     // The inlined updates are scanned next: they may hold Grad ops of their own.
     return at + gradientOps;

@@ -56,7 +56,7 @@ bool compileModule(const ir::Module &m, const CodegenOptions &opts, DiagnosticEn
   llvm::raw_string_ostream problemStream(problems);
   if (llvm::verifyModule(*module, &problemStream))
     return fail(diags, "internal error in code generation: invalid LLVM IR: " + problems);
-  x86::optimize(*module, *machine, opts.optLevel);
+  x86::optimize(*module, *machine, opts.optLevel, opts.sanitize);
 
   if (emit == "llvm") {
     std::string text;
@@ -73,7 +73,7 @@ bool compileModule(const ir::Module &m, const CodegenOptions &opts, DiagnosticEn
 
   // An executable: a temporary object next to the output, linked, removed.
   std::string object = temporaryPathFor(opts.output) + ".o";
-  bool ok = writeFileAtomically(object, bytes, &error) && linkExecutable(object, opts.output, &error);
+  bool ok = writeFileAtomically(object, bytes, &error) && linkExecutable(object, opts.output, opts.sanitize, &error);
   std::remove(object.c_str());
   return ok || fail(diags, error);
 }

@@ -13,10 +13,17 @@
 
 namespace dlc::codegen {
 
+// Whether dl_runtime was built with ASan+UBSan (DLC_SANITIZE): then every
+// program must link their runtimes, so it is --sanitize's default.
+bool runtimeIsSanitized();
+
 struct CodegenOptions {
   std::string emit;    // "llvm", "asm", "obj", or "" for an executable
   std::string output;  // the file to write; for llvm/asm, empty means `out`
   int optLevel = 2;    // 0..3
+  // AddressSanitizer in the generated code and ASan+UBSan linked in (dlc
+  // --sanitize; on by default in a sanitizer build, whose runtime needs them).
+  bool sanitize = runtimeIsSanitized();
 };
 
 // Compiles `m`. LLVM IR and assembly go to `out` unless opts.output names a

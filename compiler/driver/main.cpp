@@ -25,6 +25,7 @@ struct Options {
   std::string output;
   std::string emit;
   bool check = false;
+  bool sanitize = dlc::codegen::runtimeIsSanitized();
   dlc::FrontendOptions frontend;
 };
 
@@ -51,6 +52,7 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
   dlc::codegen::CodegenOptions codegen;
   codegen.emit = options.emit;
   codegen.output = options.output;
+  codegen.sanitize = options.sanitize;
   if (options.emit.empty() && options.output.empty()) {
     std::string base = std::filesystem::path(options.input).stem().string();
     codegen.output = base.empty() ? "a.out" : base;
@@ -135,6 +137,9 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "llvm", "asm", "obj"}));
   app.add_option("-I", options.frontend.includeDirs, "a folder where 'use' looks for files");
   app.add_option("--stdlib", options.frontend.stdlibDir, "read the standard library from this folder");
+  app.add_flag("--sanitize,!--no-sanitize", options.sanitize,
+               "instrument the program with AddressSanitizer and link ASan+UBSan (default: on when dlc "
+               "itself is a sanitizer build; otherwise set DLC_LINKER=clang++-19)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

@@ -7,6 +7,15 @@
 // (parameters, optimizer state, `var`s) live in named storage, reached by
 // Load and Store. A value defined in a region is visible in that region and
 // in the regions nested in it, never outside it.
+//
+// Ownership (one rule, so that no pointer dangles when the IR grows): every
+// node that is referred to by pointer has a stable address for the life of
+// the Module. Values, Ops and Regions are heap nodes owned by unique_ptr;
+// Storage and DimSymbol live in deques, which only ever grow at the back.
+// Hold `Value *`, `Op *`, `Region *` and `const Storage *` freely, but never
+// an iterator or reference into Region::ops (or any vector) across an
+// insertion or erasure: keep an index or the Op's address instead. An erased
+// Op takes nothing else with it: its result Value stays owned by the Module.
 #pragma once
 
 #include <cstdint>
@@ -111,7 +120,7 @@ public:
              SourceLoc loc);
   Region *addRegion(Op &op);
 
-  std::vector<Storage> storages;
+  std::deque<Storage> storages;  // a deque: findStorage's pointers survive appends
   std::deque<DimSymbol> dimSymbols;  // symbolic sizes made by passes or the IR parser
   const Storage *findStorage(const std::string &name) const;
   const SourceManager *sources = nullptr;  // for printing locations

@@ -31,8 +31,8 @@ const char *dl_dtype_name(dl_dtype dtype) {
   case DL_F64: return "f64";
   case DL_I32: return "i32";
   case DL_BOOL: return "bool";
+  default: return "?";
   }
-  return "?";
 }
 
 const char *dl_status_name(int status) {

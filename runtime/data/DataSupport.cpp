@@ -170,8 +170,8 @@ size_t dtypeSize(dl_dtype dtype) {
   case DL_F64: return 8;
   case DL_I32: return 4;
   case DL_BOOL: return 1;
+  default: return 0;
   }
-  return 0;
 }
 
 bool byteCount(const std::vector<int64_t> &dims, size_t itemSize, uint64_t *bytes) {
@@ -267,6 +267,7 @@ bool convert(const unsigned char *source, size_t count, bool swap, dl_dtype want
       static_cast<int32_t *>(target)[i] = static_cast<int32_t>(value);
       break;
     }
+    default: return false;  // callers pass only the four dtypes
     }
   }
   return true;

@@ -42,7 +42,11 @@ typedef enum dl_dtype {
   DL_F32 = 0,  /* float */
   DL_F64 = 1,  /* double */
   DL_I32 = 2,  /* int32_t */
-  DL_BOOL = 3  /* uint8_t holding 0 or 1 (any nonzero byte reads as true) */
+  DL_BOOL = 3, /* uint8_t holding 0 or 1 (any nonzero byte reads as true) */
+  /* Not a dtype: makes every int a value of the enum, so a C caller's bad
+     number reaches the runtime's "bad dtype" checks as a defined value
+     rather than undefined behaviour in C++. */
+  DL_DTYPE_RANGE_ = 0x7fffffff
 } dl_dtype;
 
 /* "f32", "f64", "i32", "bool" ("?" for anything else). */

@@ -23,6 +23,13 @@ else:
     config.test_source_root = os.path.dirname(os.path.abspath(__file__))
     config.test_exec_root = config.dlc_obj_root
 
+    # A sanitizer build (DLC_SANITIZE): dlc links ASan+UBSan into every program.
+    if getattr(config, "dlc_sanitize", False):
+        config.available_features.add("sanitize")
+        for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if name in os.environ:
+                config.environment[name] = os.environ[name]
+
     tools = config.llvm_tools_dir
     config.substitutions.append(("%dlc", config.dlc_bin))
     config.substitutions.append(("%stdlib", os.path.join(config.dlc_src_root, "stdlib")))

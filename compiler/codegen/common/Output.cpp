@@ -1,5 +1,7 @@
 #include "codegen/common/Output.h"
 
+#include "codegen/Codegen.h"
+
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,8 +73,20 @@ bool runProgram(const std::vector<std::string> &argv, std::string *error) {
   return false;
 }
 
-bool linkExecutable(const std::string &object, const std::string &output, std::string *error) {
+bool runtimeIsSanitized() {
+#ifdef DLC_SANITIZED_RUNTIME
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool linkExecutable(const std::string &object, const std::string &output, bool sanitize, std::string *error) {
+#ifdef DLC_DEFAULT_LINKER
+  std::string linker = DLC_DEFAULT_LINKER;
+#else
   std::string linker = "c++";
+#endif
   if (const char *env = std::getenv("DLC_LINKER"); env && *env) linker = env;
   std::string runtime = runtimeLibraryPath();
   if (::access(runtime.c_str(), R_OK) != 0) {
@@ -81,7 +95,9 @@ bool linkExecutable(const std::string &object, const std::string &output, std::s
   }
   std::string temporary = temporaryPathFor(output);
   // The runtime's data loaders read gzip through zlib.
-  if (!runProgram({linker, "-o", temporary, object, runtime, "-lz", "-lm"}, error)) {
+  std::vector<std::string> command{linker, "-o", temporary, object, runtime, "-lz", "-lm"};
+  if (sanitize) command.insert(command.begin() + 1, "-fsanitize=address,undefined");
+  if (!runProgram(command, error)) {
     *error = "linking failed: " + *error;
     std::remove(temporary.c_str());
     return false;

@@ -9,6 +9,7 @@
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/Target/TargetOptions.h>
+#include <llvm/Transforms/Instrumentation/AddressSanitizer.h>
 
 namespace dlc::codegen::x86 {
 
@@ -39,7 +40,7 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine(int optLevel, std::stri
   return machine;
 }
 
-void optimize(llvm::Module &module, llvm::TargetMachine &machine, int optLevel) {
+void optimize(llvm::Module &module, llvm::TargetMachine &machine, int optLevel, bool sanitize) {
   llvm::LoopAnalysisManager loops;
   llvm::FunctionAnalysisManager functions;
   llvm::CGSCCAnalysisManager cgscc;
@@ -57,6 +58,13 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine, int optLevel) 
   llvm::ModulePassManager pipeline = level == llvm::OptimizationLevel::O0
                                          ? builder.buildO0DefaultPipeline(level)
                                          : builder.buildPerModuleDefaultPipeline(level);
+  if (sanitize) {
+    // As clang does, instrument after optimising: the checks guard the loads
+    // and stores that remain. ASan only touches functions that ask for it.
+    for (llvm::Function &function : module)
+      if (!function.isDeclaration()) function.addFnAttr(llvm::Attribute::SanitizeAddress);
+    pipeline.addPass(llvm::AddressSanitizerPass(llvm::AddressSanitizerOptions{}));
+  }
   pipeline.run(module, modules);
 }
 

@@ -20,8 +20,10 @@ inline constexpr const char *kCpu = "x86-64-v3";
 // Null (with *error set) when LLVM lacks the X86 target.
 std::unique_ptr<llvm::TargetMachine> createTargetMachine(int optLevel, std::string *error);
 
-// Runs the default per-module pipeline for -O<optLevel> (0..3).
-void optimize(llvm::Module &module, llvm::TargetMachine &machine, int optLevel);
+// Runs the default per-module pipeline for -O<optLevel> (0..3). With
+// `sanitize`, every function is then instrumented by AddressSanitizer, as
+// clang -fsanitize=address would (the executable must link ASan's runtime).
+void optimize(llvm::Module &module, llvm::TargetMachine &machine, int optLevel, bool sanitize = false);
 
 // Writes assembly text or an ELF object.
 bool emitCode(llvm::Module &module, llvm::TargetMachine &machine, bool assembly, llvm::raw_pwrite_stream &out,
