@@ -2,6 +2,7 @@
 #include "Context.h"
 
 #include <new>
+#include <thread>
 
 namespace dl {
 
@@ -71,6 +72,19 @@ int dl_context_set_threads(dl_context *ctx, int threads) {
   if (threads < 1)
     return dl::fail(ctx, DL_ERR_ARG, "thread count must be at least 1, got " + std::to_string(threads));
   ctx->threads = threads;
+  return DL_OK;
+}
+
+int dl_hardware_threads(void) {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+
+int dl_parallel_for(dl_context *ctx, int64_t count, dl_task_fn fn, void *args) {
+  DL_CHECK_CONTEXT(ctx);
+  if (fn == nullptr || count < 0)
+    return dl::fail(ctx, DL_ERR_ARG, "dl_parallel_for: null task or negative count");
+  ctx->pool.run(ctx->threads, count, fn, args);
   return DL_OK;
 }
 

@@ -4,6 +4,7 @@
 #define DL_RUNTIME_CORE_CONTEXT_H
 
 #include "Generator.h"
+#include "ThreadPool.h"
 #include "dl_runtime.h"
 
 #include <string>
@@ -12,6 +13,7 @@ struct dl_context {
   dl::Generator generator;
   dl_print_options printOptions;
   int threads = 1;
+  dl::ThreadPool pool;  // threads - 1 workers, started by the first parallel loop
   std::string lastError;
 };
 

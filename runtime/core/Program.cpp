@@ -25,7 +25,7 @@ void writeUsage(const char *program) {
               "\n"
               "options:\n"
               "  --help          show this message and exit\n"
-              "  --threads=N     worker threads for tensor kernels (default 1)\n"
+              "  --threads=N     threads for tensor kernels (default: every core)\n"
               "  --device=cpu    where tensors live (this binary supports cpu)\n"
               "  --quiet         no progress lines (print() output is kept)\n",
               program);
@@ -88,6 +88,11 @@ int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now) {
   if (exit_now == nullptr)
     return dl::fail(ctx, DL_ERR_ARG, "dl_program_start: null exit_now");
   *exit_now = 0;
+  // Every core unless --threads says otherwise: kernels split their work
+  // without changing their arithmetic, so the numbers are the same.
+  int status = dl_context_set_threads(ctx, dl_hardware_threads());
+  if (status != DL_OK)
+    return status;
   const char *program = argc > 0 && argv[0] ? argv[0] : "program";
   for (int i = 1; i < argc; ++i) {
     const char *arg = argv[i];
@@ -105,7 +110,7 @@ int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now) {
       if (*number == '\0' || *end != '\0' || threads < 1 || threads > 4096)
         return dl::fail(ctx, DL_ERR_ARG, std::string("invalid thread count in '") + arg +
                                              "': expected a whole number from 1 to 4096");
-      int status = dl_context_set_threads(ctx, static_cast<int>(threads));
+      status = dl_context_set_threads(ctx, static_cast<int>(threads));
       if (status != DL_OK)
         return status;
       continue;

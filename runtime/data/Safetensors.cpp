@@ -45,8 +45,8 @@ const char *safetensorsDtype(dl_dtype dtype) {
   case DL_F64: return "F64";
   case DL_I32: return "I32";
   case DL_BOOL: return "BOOL";
+  default: return nullptr;
   }
-  return nullptr;
 }
 
 // Bytes per element of every dtype the format defines (0: unknown), so

@@ -72,6 +72,17 @@ const char *dl_context_last_error(const dl_context *ctx);
 /* Worker threads the context's kernels may use (>= 1). */
 int dl_context_set_threads(dl_context *ctx, int threads);
 int dl_context_get_threads(const dl_context *ctx, int *out);
+/* The machine's hardware threads (>= 1): a compiled program's default. */
+int dl_hardware_threads(void);
+
+/* A loop body for dl_parallel_for: handles iterations [begin, end). */
+typedef void (*dl_task_fn)(void *args, int64_t begin, int64_t end);
+/* Runs fn over [0, count) split into at most the context's thread count of
+ * contiguous chunks, one per thread, the calling thread included; returns
+ * when all are done. The split never changes what a kernel computes, only
+ * who computes it, so results do not depend on the thread count. If worker
+ * threads cannot be started the whole loop runs on the calling thread. */
+int dl_parallel_for(dl_context *ctx, int64_t count, dl_task_fn fn, void *args);
 
 /* ---- Random number generator (PyTorch 1.13 CPU generator) ----------------
  *

@@ -6,6 +6,7 @@
 // divided by the count, max/min propagate NaN, and argmax takes the first
 // maximal index (NaN counting as the maximum, as in torch).
 #include "codegen/x86/Emitter.h"
+#include "codegen/x86/Gemm.h"
 
 #include <algorithm>
 
@@ -14,6 +15,7 @@
 namespace dlc::codegen::x86 {
 
 using ir::OpKind;
+using llvm::BasicBlock;
 using llvm::Value;
 
 // out[o, j] = sum over k of in[o, k, j]: float sums in PyTorch's order
@@ -149,6 +151,20 @@ void Emitter::emitMatMul(const ir::Op &op) {
   RtTensor out = allocate(type.dtype, resultDims(type, dims));
 
   const DType acc = type.dtype;
+  if (isFloat(acc) && a.dtype == acc && bm.dtype == acc) {
+    // Each matrix of the batch through the generated GEMM (Gemm.h).
+    std::vector<Value *> batchDims(out.dims.begin(), out.dims.begin() + static_cast<long>(batch));
+    std::vector<Value *> outStrides = contiguousStrides(out.dims);
+    outStrides.resize(batch);
+    llvm::Type *ty = elementType(acc);
+    loopNest(batchDims, [&](const Indices &idx) {
+      callGemm(acc, b_.CreateInBoundsGEP(ty, a.data, dot(idx, strideA)),
+               b_.CreateInBoundsGEP(ty, bm.data, dot(idx, strideB)),
+               b_.CreateInBoundsGEP(ty, out.data, dot(idx, outStrides)), rows, cols, inner);
+    });
+    define(op, out);
+    return;
+  }
   llvm::Type *accTy = elementType(acc);
   Value *accSlot = entryAlloca(accTy, nullptr, "dot");
   std::vector<Value *> outStrides = contiguousStrides(out.dims);
@@ -166,6 +182,29 @@ void Emitter::emitMatMul(const ir::Op &op) {
     storeElement(out, dot(idx, outStrides), b_.CreateLoad(accTy, accSlot));
   });
   define(op, out);
+}
+
+void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, Value *cols, Value *inner) {
+  llvm::StructType *argsTy = x86::gemmArgsType(llvm_);
+  Value *args = entryAlloca(argsTy, nullptr, "gemm.args");
+  Value *fields[] = {rows, cols, inner, a, b, c};
+  for (unsigned i = 0; i < 6; ++i) b_.CreateStore(fields[i], b_.CreateStructGEP(argsTy, args, i));
+  llvm::Function *task = x86::gemmTask(*out_, dtype);
+  Value *blocks = b_.CreateSDiv(b_.CreateAdd(rows, i64(x86::kGemmRows - 1)), i64(x86::kGemmRows));
+  // Below about 40 us of work, waking the other threads costs more than it saves.
+  constexpr int64_t kParallelMultiplyAdds = int64_t(1) << 20;
+  Value *work = b_.CreateMul(b_.CreateMul(rows, cols), inner);
+  BasicBlock *parallel = BasicBlock::Create(llvm_, "gemm.parallel", main_);
+  BasicBlock *serial = BasicBlock::Create(llvm_, "gemm.serial", main_);
+  BasicBlock *done = BasicBlock::Create(llvm_, "gemm.done", main_);
+  b_.CreateCondBr(b_.CreateICmpSGE(work, i64(kParallelMultiplyAdds)), parallel, serial);
+  b_.SetInsertPoint(parallel);
+  callChecked("dl_parallel_for", {ctx_, blocks, task, args});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(serial);
+  b_.CreateCall(task, {args, i64(0), blocks});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
 }
 
 // The inverse of broadcast_to: sums the operand over the dims the result

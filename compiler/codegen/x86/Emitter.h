@@ -96,6 +96,10 @@ private:
   // ---- EmitReduce.cpp -------------------------------------------------------
   void emitReduce(const ir::Op &op);
   void emitMatMul(const ir::Op &op);
+  // C[rows, cols] = A[rows, inner] @ B[inner, cols] (contiguous) through the
+  // generated GEMM, split across the context's threads when it is large.
+  void callGemm(DType dtype, llvm::Value *a, llvm::Value *b, llvm::Value *c, llvm::Value *rows, llvm::Value *cols,
+                llvm::Value *inner);
   void emitReduceTo(const ir::Op &op);
   void sumBlocks(const RtTensor &in, const RtTensor &out, llvm::Value *outer, llvm::Value *n, llvm::Value *inner);
 

@@ -1,0 +1,193 @@
+// The generated GEMM (see Gemm.h): a task over row blocks, a tile kernel per
+// row count (1..kGemmRows) for full and for masked column tiles.
+#include "codegen/x86/Gemm.h"
+
+#include <functional>
+#include <string>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+
+namespace dlc::codegen::x86 {
+
+namespace {
+
+using llvm::BasicBlock;
+using llvm::Value;
+
+constexpr unsigned kVectorBytes = 32;  // one AVX2 register
+constexpr int kVectorsPerTile = 2;
+
+// for (i = lo; i < hi; i += step) body(i), i an i64, in function `f`.
+void loop(llvm::IRBuilder<> &b, llvm::Function *f, Value *lo, Value *hi, int64_t step,
+          const std::function<void(Value *)> &body) {
+  BasicBlock *before = b.GetInsertBlock();
+  BasicBlock *header = BasicBlock::Create(f->getContext(), "loop", f);
+  BasicBlock *bodyBB = BasicBlock::Create(f->getContext(), "loop.body", f);
+  BasicBlock *exit = BasicBlock::Create(f->getContext(), "loop.end", f);
+  b.CreateBr(header);
+  b.SetInsertPoint(header);
+  llvm::PHINode *i = b.CreatePHI(b.getInt64Ty(), 2, "i");
+  i->addIncoming(lo, before);
+  b.CreateCondBr(b.CreateICmpSLT(i, hi), bodyBB, exit);
+  b.SetInsertPoint(bodyBB);
+  body(i);
+  i->addIncoming(b.CreateNSWAdd(i, b.getInt64(static_cast<uint64_t>(step))), b.GetInsertBlock());
+  b.CreateBr(header);
+  b.SetInsertPoint(exit);
+}
+
+Value *smin(llvm::IRBuilder<> &b, Value *x, Value *y) { return b.CreateSelect(b.CreateICmpSLT(x, y), x, y); }
+
+class GemmBuilder {
+public:
+  GemmBuilder(llvm::Module &module, DType dtype)
+      : module_(module), context_(module.getContext()), dtype_(dtype),
+        element_(dtype == DType::F64 ? llvm::Type::getDoubleTy(context_) : llvm::Type::getFloatTy(context_)),
+        lanes_(kVectorBytes / (dtype == DType::F64 ? 8 : 4)),
+        vector_(llvm::FixedVectorType::get(element_, lanes_)), ptr_(llvm::PointerType::get(context_, 0)) {}
+
+  llvm::Function *task() {
+    std::string name = std::string("dlc.gemm.") + dtypeName(dtype_);
+    if (llvm::Function *existing = module_.getFunction(name)) return existing;
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_), {ptr_, i64Ty(), i64Ty()}, false);
+    llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
+    Value *args = f->getArg(0);
+    llvm::StructType *argsTy = gemmArgsType(context_);
+    auto field = [&](unsigned i, llvm::Type *t, const char *what) {
+      return b.CreateLoad(t, b.CreateStructGEP(argsTy, args, i), what);
+    };
+    Value *M = field(0, i64Ty(), "M"), *N = field(1, i64Ty(), "N"), *K = field(2, i64Ty(), "K");
+    Value *A = field(3, ptr_, "A"), *B = field(4, ptr_, "B"), *C = field(5, ptr_, "C");
+    Value *rowBegin = b.CreateMul(f->getArg(1), b.getInt64(kGemmRows));
+    Value *rowEnd = smin(b, b.CreateMul(f->getArg(2), b.getInt64(kGemmRows)), M);
+    const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
+
+    // Column panels outside, row tiles inside: a panel of B (K x 2 vectors)
+    // stays in cache while every row tile of this task reads it.
+    loop(b, f, b.getInt64(0), N, columns, [&](Value *j0) {
+      Value *cols = smin(b, b.CreateSub(N, j0), b.getInt64(static_cast<uint64_t>(columns)));
+      Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
+      Value *panel = b.CreateGEP(element_, B, j0);
+      loop(b, f, rowBegin, rowEnd, kGemmRows, [&](Value *i0) {
+        Value *rows = smin(b, b.CreateSub(rowEnd, i0), b.getInt64(kGemmRows));
+        Value *a = b.CreateGEP(element_, A, b.CreateMul(i0, K));
+        Value *c = b.CreateGEP(element_, C, b.CreateAdd(b.CreateMul(i0, N), j0));
+        // switch (rows) to the kernel for that many rows, full or masked.
+        BasicBlock *after = BasicBlock::Create(context_, "tile.done", f);
+        llvm::SwitchInst *byRows = b.CreateSwitch(rows, after, kGemmRows);
+        for (int r = 1; r <= kGemmRows; ++r) {
+          BasicBlock *caseBB = BasicBlock::Create(context_, "tile.rows" + std::to_string(r), f);
+          byRows->addCase(b.getInt64(static_cast<uint64_t>(r)), caseBB);
+          b.SetInsertPoint(caseBB);
+          BasicBlock *fullBB = BasicBlock::Create(context_, "tile.full", f);
+          BasicBlock *maskedBB = BasicBlock::Create(context_, "tile.masked", f);
+          b.CreateCondBr(full, fullBB, maskedBB);
+          b.SetInsertPoint(fullBB);
+          b.CreateCall(tile(r, false), {a, panel, c, K, N, cols});
+          b.CreateBr(after);
+          b.SetInsertPoint(maskedBB);
+          b.CreateCall(tile(r, true), {a, panel, c, K, N, cols});
+          b.CreateBr(after);
+        }
+        b.SetInsertPoint(after);
+      });
+    });
+    b.CreateRetVoid();
+    return f;
+  }
+
+private:
+  llvm::Type *i64Ty() { return llvm::Type::getInt64Ty(context_); }
+
+  // void tile(ptr A, ptr B, ptr C, i64 K, i64 N, i64 cols): C[r][j] =
+  // sum_k A[r][k] * B[k][j] for `rows` rows and the tile's columns (the
+  // first `cols` of them when masked), A with row stride K, B and C with N.
+  llvm::Function *tile(int rows, bool masked) {
+    std::string name = std::string("dlc.gemm.") + dtypeName(dtype_) + ".tile" + std::to_string(rows) +
+                       (masked ? ".masked" : "");
+    if (llvm::Function *existing = module_.getFunction(name)) return existing;
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_),
+                                         {ptr_, ptr_, ptr_, i64Ty(), i64Ty(), i64Ty()}, false);
+    llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    for (unsigned i = 0; i < 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
+    llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
+    Value *A = f->getArg(0), *B = f->getArg(1), *C = f->getArg(2);
+    Value *K = f->getArg(3), *N = f->getArg(4), *cols = f->getArg(5);
+    const llvm::Align align(dtype_ == DType::F64 ? 8 : 4);
+
+    Value *masks[kVectorsPerTile] = {};
+    if (masked) {
+      Value *limit = b.CreateVectorSplat(lanes_, cols);
+      for (int v = 0; v < kVectorsPerTile; ++v) {
+        std::vector<llvm::Constant *> lane;
+        for (unsigned l = 0; l < lanes_; ++l) lane.push_back(b.getInt64(v * lanes_ + l));
+        masks[v] = b.CreateICmpSLT(llvm::ConstantVector::get(lane), limit);
+      }
+    }
+    // The accumulators: entry-block slots that SROA turns into registers.
+    std::vector<Value *> acc;
+    for (int i = 0; i < rows * kVectorsPerTile; ++i) {
+      acc.push_back(b.CreateAlloca(vector_, nullptr, "acc"));
+      b.CreateStore(llvm::Constant::getNullValue(vector_), acc.back());
+    }
+    llvm::Function *fma = llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::fma, {vector_});
+    llvm::Constant *zero = llvm::Constant::getNullValue(vector_);
+    auto vectorAt = [&](Value *base, Value *offset, int v) {
+      return b.CreateGEP(element_, base, b.CreateAdd(offset, b.getInt64(static_cast<uint64_t>(v) * lanes_)));
+    };
+
+    loop(b, f, b.getInt64(0), K, 1, [&](Value *k) {
+      Value *rowB = b.CreateMul(k, N);
+      Value *panel[kVectorsPerTile];
+      for (int v = 0; v < kVectorsPerTile; ++v) {
+        Value *at = vectorAt(B, rowB, v);
+        panel[v] = masked ? static_cast<Value *>(b.CreateMaskedLoad(vector_, at, align, masks[v], zero))
+                          : b.CreateAlignedLoad(vector_, at, align);
+      }
+      for (int r = 0; r < rows; ++r) {
+        Value *a = b.CreateLoad(element_, b.CreateGEP(element_, A, b.CreateAdd(b.CreateMul(b.getInt64(r), K), k)));
+        Value *broadcast = b.CreateVectorSplat(lanes_, a);
+        for (int v = 0; v < kVectorsPerTile; ++v) {
+          Value *slot = acc[r * kVectorsPerTile + v];
+          b.CreateStore(b.CreateCall(fma, {broadcast, panel[v], b.CreateLoad(vector_, slot)}), slot);
+        }
+      }
+    });
+    for (int r = 0; r < rows; ++r)
+      for (int v = 0; v < kVectorsPerTile; ++v) {
+        Value *at = vectorAt(C, b.CreateMul(b.getInt64(r), N), v);
+        Value *sum = b.CreateLoad(vector_, acc[r * kVectorsPerTile + v]);
+        if (masked)
+          b.CreateMaskedStore(sum, at, align, masks[v]);
+        else
+          b.CreateAlignedStore(sum, at, align);
+      }
+    b.CreateRetVoid();
+    return f;
+  }
+
+  llvm::Module &module_;
+  llvm::LLVMContext &context_;
+  DType dtype_;
+  llvm::Type *element_;
+  unsigned lanes_;
+  llvm::FixedVectorType *vector_;
+  llvm::PointerType *ptr_;
+};
+
+}  // namespace
+
+llvm::StructType *gemmArgsType(llvm::LLVMContext &context) {
+  if (auto *existing = llvm::StructType::getTypeByName(context, "dlc.gemm.args")) return existing;
+  auto *i64 = llvm::Type::getInt64Ty(context);
+  auto *ptr = llvm::PointerType::get(context, 0);
+  return llvm::StructType::create(context, {i64, i64, i64, ptr, ptr, ptr}, "dlc.gemm.args");
+}
+
+llvm::Function *gemmTask(llvm::Module &module, DType dtype) { return GemmBuilder(module, dtype).task(); }
+
+}  // namespace dlc::codegen::x86

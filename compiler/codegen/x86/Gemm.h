@@ -1,0 +1,34 @@
+// The generated GEMM: C[M, N] = A[M, K] @ B[K, N] for contiguous row-major
+// f32 or f64 matrices, emitted as LLVM IR into the program's module.
+//
+// C is cut into tiles of kGemmRows rows by two AVX2 vectors of columns (16
+// f32 or 8 f64). A tile's accumulators stay in registers for the whole of
+// K: each step broadcasts one element of A per row, loads one row of the B
+// panel, and does 2 * rows fused multiply-adds. Tiles at the right edge use
+// masked loads and stores; tiles at the bottom edge use a kernel made for
+// their row count. Every element of C is therefore the same chain,
+// fma(a[k], b[k], acc) for k = 0, 1, ... K-1 from acc = 0, whichever kernel
+// or thread computes it: results do not depend on sizes, tiling or threads.
+//
+// The entry point is a dl_parallel_for task over blocks of kGemmRows rows:
+//   void dlc.gemm.<dtype>(ptr args, i64 firstBlock, i64 endBlock)
+// with `args` pointing at a GemmArgs record {i64 M, N, K; ptr A, B, C}.
+#pragma once
+
+#include <llvm/IR/DerivedTypes.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Module.h>
+
+#include "types/Type.h"
+
+namespace dlc::codegen::x86 {
+
+inline constexpr int kGemmRows = 6;
+
+// { i64 M, i64 N, i64 K, ptr A, ptr B, ptr C }
+llvm::StructType *gemmArgsType(llvm::LLVMContext &context);
+
+// The task for `dtype` (F32 or F64), created in `module` on first use.
+llvm::Function *gemmTask(llvm::Module &module, DType dtype);
+
+}  // namespace dlc::codegen::x86

@@ -1,0 +1,36 @@
+#!/usr/bin/python3
+"""PyTorch reference for test/e2e/matmul.dl: the same draws from seed 0 in
+the same order, multiplied by torch.matmul, printed as `name i j value`."""
+import torch
+
+torch.manual_seed(0)
+
+
+def show(name, c):
+    for i in range(c.shape[0]):
+        for j in range(c.shape[1]):
+            print(name, i, j, f"{float(c[i, j])!r}")
+
+
+def product(m, k, n, dtype=torch.float32):
+    a = torch.rand(m, k)
+    b = torch.rand(k, n)
+    return a.to(dtype) @ b.to(dtype)
+
+
+show("one", product(1, 1, 1))
+show("small", product(5, 3, 7))
+show("tile", product(6, 16, 16))
+show("edges", product(7, 33, 17))
+show("thin", product(13, 40, 9))
+show("f64", product(8, 11, 21, torch.float64))
+batched = torch.rand(2, 3, 4) @ torch.rand(4, 5)
+show("batch0", batched[0])
+show("batch1", batched[1])
+broadcast = torch.rand(2, 1, 3, 4) @ torch.rand(3, 4, 2)
+show("bc01", broadcast[0, 1])
+show("bc12", broadcast[1, 2])
+big = torch.rand(70, 300) @ torch.rand(300, 65)
+for i in range(10):
+    for j in range(13):
+        print("big", 7 * i, 5 * j, f"{float(big[7 * i, 5 * j])!r}")

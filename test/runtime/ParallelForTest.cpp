@@ -1,0 +1,78 @@
+// dl_parallel_for: every iteration runs exactly once, in contiguous chunks,
+// whatever the thread count, and the pool survives many loops in a row and
+// a change of thread count.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "dl_runtime.h"
+
+namespace {
+
+struct Hits {
+  std::vector<std::atomic<int>> counts;
+  std::atomic<int> calls{0};
+  explicit Hits(size_t n) : counts(n) {}
+};
+
+void countHits(void *args, int64_t begin, int64_t end) {
+  auto *hits = static_cast<Hits *>(args);
+  hits->calls.fetch_add(1);
+  for (int64_t i = begin; i < end; ++i) hits->counts[static_cast<size_t>(i)].fetch_add(1);
+}
+
+class ParallelFor : public ::testing::Test {
+protected:
+  void SetUp() override { ASSERT_EQ(dl_context_create(&ctx_), DL_OK); }
+  void TearDown() override { dl_context_destroy(ctx_); }
+  dl_context *ctx_ = nullptr;
+};
+
+TEST_F(ParallelFor, EveryIterationOnceForAnyThreadCount) {
+  for (int threads : {1, 2, 3, 8}) {
+    ASSERT_EQ(dl_context_set_threads(ctx_, threads), DL_OK);
+    for (int64_t count : {0, 1, 2, 5, 7, 1000}) {
+      Hits hits(static_cast<size_t>(count));
+      ASSERT_EQ(dl_parallel_for(ctx_, count, countHits, &hits), DL_OK);
+      for (int64_t i = 0; i < count; ++i)
+        EXPECT_EQ(hits.counts[static_cast<size_t>(i)].load(), 1) << "threads " << threads << " count " << count;
+      int64_t chunks = count < threads ? count : threads;
+      EXPECT_EQ(hits.calls.load(), count == 0 ? 0 : chunks) << "threads " << threads << " count " << count;
+    }
+  }
+}
+
+TEST_F(ParallelFor, ManyLoopsInARow) {
+  ASSERT_EQ(dl_context_set_threads(ctx_, 4), DL_OK);
+  Hits hits(64);
+  for (int round = 0; round < 2000; ++round) ASSERT_EQ(dl_parallel_for(ctx_, 64, countHits, &hits), DL_OK);
+  for (auto &c : hits.counts) EXPECT_EQ(c.load(), 2000);
+}
+
+TEST_F(ParallelFor, ChunksRunOnSeveralThreads) {
+  ASSERT_EQ(dl_context_set_threads(ctx_, 2), DL_OK);
+  struct Seen {
+    std::atomic<int> started{0};
+    std::thread::id ids[2];
+  } seen;
+  // Each chunk waits until both have started: only possible on two threads.
+  auto task = [](void *args, int64_t begin, int64_t) {
+    auto *s = static_cast<Seen *>(args);
+    s->ids[begin == 0 ? 0 : 1] = std::this_thread::get_id();
+    s->started.fetch_add(1);
+    while (s->started.load() < 2) std::this_thread::yield();
+  };
+  ASSERT_EQ(dl_parallel_for(ctx_, 2, task, &seen), DL_OK);
+  EXPECT_NE(seen.ids[0], seen.ids[1]);
+  EXPECT_EQ(seen.ids[0], std::this_thread::get_id());
+}
+
+TEST_F(ParallelFor, BadArguments) {
+  EXPECT_EQ(dl_parallel_for(nullptr, 1, countHits, nullptr), DL_ERR_ARG);
+  EXPECT_EQ(dl_parallel_for(ctx_, -1, countHits, nullptr), DL_ERR_ARG);
+  EXPECT_EQ(dl_parallel_for(ctx_, 1, nullptr, nullptr), DL_ERR_ARG);
+}
+
+}  // namespace
