@@ -171,6 +171,10 @@ void Emitter::emitLoad(const ir::Op &op) {
   if (op.result->type.rank() != type.rank() || op.result->type.dtype != type.dtype)
     return internalError(op.loc, "load of '" + op.attrs.name + "' as " + op.result->type.str() + ", but it holds " +
                                      type.str());
+  if (inPlaceLoads_.count(&op)) {
+    // Shares the storage's buffer, which outlives every use (InPlaceLoads.h).
+    return define(op, RtTensor{type.dtype, data, resultDims(op.result->type, dims)});
+  }
   RtTensor out = allocate(type.dtype, resultDims(op.result->type, dims));
   memcpyElements(out.data, data, product(out.dims), type.dtype);
   define(op, out);

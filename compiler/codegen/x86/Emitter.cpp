@@ -1,6 +1,7 @@
 // The emitter's machinery (values, memory, loops, run-time checks, calls into
 // dl_runtime) and the program's structure: `main`, regions, `for`, `if`.
 #include "codegen/x86/Emitter.h"
+#include "codegen/x86/InPlaceLoads.h"
 
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/Intrinsics.h>
@@ -23,6 +24,7 @@ std::unique_ptr<llvm::Module> Emitter::run(const llvm::DataLayout &layout, const
   out_ = std::make_unique<llvm::Module>("dl_program", llvm_);
   out_->setDataLayout(layout);
   out_->setTargetTriple(triple);
+  inPlaceLoads_ = findInPlaceLoads(module_);
   emitMain();
   if (failed_) return nullptr;
   return std::move(out_);

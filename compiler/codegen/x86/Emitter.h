@@ -11,8 +11,10 @@
 // the region that defines them finishes (each iteration of a `for` body, the
 // end of main). Values are never written after they are made, so a reshape
 // or a constant can share elements instead of copying them. Storage (params,
-// optimizer state, vars) is owned by `main`: Store copies into it, Load copies
-// out of it, so a later Store never changes a value already loaded.
+// optimizer state, vars) is owned by `main`: Store copies into a new buffer
+// and frees the old one; Load copies out of it, so a later Store never
+// changes a value already loaded — except where InPlaceLoads.h proves no use
+// of the loaded value follows the next Store, and the Load shares the buffer.
 //
 // Errors found at run time (a size mismatch between symbolic dimensions, a
 // failed allocation, an index out of range) print `error: <message>` on
@@ -29,6 +31,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <llvm/IR/IRBuilder.h>
@@ -212,6 +215,7 @@ private:
   std::vector<std::pair<const DimSymbol *, llvm::Value *>> symbolUndo_;
   std::map<std::string, StorageSlot> storages_;
   std::map<std::string, llvm::Constant *> strings_;
+  std::unordered_set<const ir::Op *> inPlaceLoads_;  // InPlaceLoads.h
   bool failed_ = false;
 };
 
