@@ -1,6 +1,7 @@
 // dl_context_* and dl_status_name: creation, errors, settings.
 #include "Context.h"
 
+#include <cstdio>
 #include <new>
 #include <thread>
 
@@ -59,7 +60,14 @@ int dl_context_create(dl_context **out) {
   return DL_OK;
 }
 
-void dl_context_destroy(dl_context *ctx) { delete ctx; }
+void dl_context_destroy(dl_context *ctx) {
+  if (ctx != nullptr && ctx->printStats) {
+    std::fflush(stdout);  // keep the lines in order on a terminal
+    std::fprintf(stderr, "stats: %lld buffers from the system\n",
+                 static_cast<long long>(ctx->buffers.systemAllocations()));
+  }
+  delete ctx;
+}
 
 const char *dl_context_last_error(const dl_context *ctx) {
   if (ctx == nullptr)

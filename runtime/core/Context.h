@@ -3,6 +3,7 @@
 #ifndef DL_RUNTIME_CORE_CONTEXT_H
 #define DL_RUNTIME_CORE_CONTEXT_H
 
+#include "BufferCache.h"
 #include "Generator.h"
 #include "ThreadPool.h"
 #include "dl_runtime.h"
@@ -14,6 +15,8 @@ struct dl_context {
   dl_print_options printOptions;
   int threads = 1;
   dl::ThreadPool pool;  // threads - 1 workers, started by the first parallel loop
+  dl::BufferCache buffers;  // dl_buffer_alloc's memory, reused across steps
+  bool printStats = false;  // --stats
   std::string lastError;
 };
 

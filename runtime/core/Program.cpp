@@ -11,9 +11,6 @@
 
 namespace {
 
-// Generated loops load and store whole vectors; 64 bytes covers AVX-512.
-constexpr size_t kBufferAlignment = 64;
-
 bool startsWith(const char *text, const char *prefix) {
   return std::strncmp(text, prefix, std::strlen(prefix)) == 0;
 }
@@ -27,7 +24,8 @@ void writeUsage(const char *program) {
               "  --help          show this message and exit\n"
               "  --threads=N     threads for tensor kernels (default: every core)\n"
               "  --device=cpu    where tensors live (this binary supports cpu)\n"
-              "  --quiet         no progress lines (print() output is kept)\n",
+              "  --quiet         no progress lines (print() output is kept)\n"
+              "  --stats         at exit, print to stderr how many buffers came from the system\n",
               program);
   std::fflush(stdout);
 }
@@ -40,13 +38,7 @@ int dl_buffer_alloc(dl_context *ctx, int64_t bytes, void **out) {
   DL_CHECK_CONTEXT(ctx);
   if (out == nullptr || bytes < 0)
     return dl::fail(ctx, DL_ERR_ARG, "invalid buffer size " + std::to_string(bytes));
-  // aligned_alloc wants a multiple of the alignment; 0 bytes still gives a
-  // unique pointer, so a buffer is never null.
-  uint64_t rounded = (static_cast<uint64_t>(bytes) + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
-  if (rounded == 0)
-    rounded = kBufferAlignment;
-  void *data = rounded > static_cast<uint64_t>(INT64_MAX) ? nullptr
-                                                         : std::aligned_alloc(kBufferAlignment, rounded);
+  void *data = ctx->buffers.allocate(static_cast<uint64_t>(bytes));
   if (data == nullptr)
     return dl::fail(ctx, DL_ERR_MEMORY, "out of memory: cannot allocate " + std::to_string(bytes) + " bytes");
   *out = data;
@@ -54,8 +46,18 @@ int dl_buffer_alloc(dl_context *ctx, int64_t bytes, void **out) {
 }
 
 void dl_buffer_free(dl_context *ctx, void *data) {
-  (void)ctx;
-  std::free(data);
+  if (ctx == nullptr) {
+    std::free(data);
+    return;
+  }
+  ctx->buffers.release(data);
+}
+
+int dl_buffer_system_allocations(const dl_context *ctx, int64_t *out) {
+  if (ctx == nullptr || out == nullptr)
+    return DL_ERR_ARG;
+  *out = ctx->buffers.systemAllocations();
+  return DL_OK;
 }
 
 int dl_error_format(dl_context *ctx, const char *text, int64_t first, int64_t second) {
@@ -103,6 +105,10 @@ int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now) {
     }
     if (std::strcmp(arg, "--quiet") == 0)
       continue; // there are no progress lines yet
+    if (std::strcmp(arg, "--stats") == 0) {
+      ctx->printStats = true;
+      continue;
+    }
     if (startsWith(arg, "--threads=")) {
       const char *number = arg + std::strlen("--threads=");
       char *end = nullptr;

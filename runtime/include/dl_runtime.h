@@ -170,12 +170,18 @@ int dl_print_end(dl_context *ctx, FILE *out);
  */
 
 /* Parses the program's options: --help (writes usage to stdout and sets
- * *exit_now to 1), --threads=N, --device=cpu, --quiet. Unknown options fail. */
+ * *exit_now to 1), --threads=N, --device=cpu, --quiet, --stats. Unknown
+ * options fail. */
 int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now);
 /* A buffer of `bytes` bytes (0 allowed), 64-byte aligned, never null on success. */
 int dl_buffer_alloc(dl_context *ctx, int64_t bytes, void **out);
-/* Frees a buffer of dl_buffer_alloc; a null pointer is ignored. */
+/* Gives a buffer of dl_buffer_alloc back; a null pointer is ignored. The
+ * context keeps it for a later dl_buffer_alloc of the same rounded size (a
+ * training step makes the same tensors each time), and frees what it keeps
+ * when it is destroyed. */
 void dl_buffer_free(dl_context *ctx, void *data);
+/* How many buffers dl_buffer_alloc has taken from the system (not reused). */
+int dl_buffer_system_allocations(const dl_context *ctx, int64_t *out);
 /* Records a run-time error: `text` with its first two "{}" replaced by
  * `first` and `second`. Returns DL_ERR_ARG, for `return dl_error_format(...)`. */
 int dl_error_format(dl_context *ctx, const char *text, int64_t first, int64_t second);
