@@ -26,6 +26,7 @@ struct Options {
   std::string emit;
   bool check = false;
   bool sanitize = dlc::codegen::runtimeIsSanitized();
+  int optLevel = 2;
   dlc::FrontendOptions frontend;
 };
 
@@ -53,6 +54,7 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
   codegen.emit = options.emit;
   codegen.output = options.output;
   codegen.sanitize = options.sanitize;
+  codegen.optLevel = options.optLevel;
   if (options.emit.empty() && options.output.empty()) {
     std::string base = std::filesystem::path(options.input).stem().string();
     codegen.output = base.empty() ? "a.out" : base;
@@ -137,6 +139,8 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "llvm", "asm", "obj"}));
   app.add_option("-I", options.frontend.includeDirs, "a folder where 'use' looks for files");
   app.add_option("--stdlib", options.frontend.stdlibDir, "read the standard library from this folder");
+  app.add_option("-O", options.optLevel, "optimisation level of the generated code, 0 to 3 (default 2)")
+      ->check(CLI::Range(0, 3));
   app.add_flag("--sanitize,!--no-sanitize", options.sanitize,
                "instrument the program with AddressSanitizer and link ASan+UBSan (default: on when dlc "
                "itself is a sanitizer build; otherwise set DLC_LINKER=clang++-19)");
