@@ -16,6 +16,7 @@
 #include "lower/Lower.h"
 #include "driver/Frontend.h"
 #include "lsp/Server.h"
+#include "passes/Pass.h"
 #include "parse/Parser.h"
 
 namespace {
@@ -27,6 +28,7 @@ struct Options {
   bool check = false;
   bool sanitize = dlc::codegen::runtimeIsSanitized();
   int optLevel = 2;
+  std::string printAfter;  // a pass name: print the IR after it
   dlc::FrontendOptions frontend;
 };
 
@@ -47,6 +49,18 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
   if (!dlc::autodiff::differentiate(*module, diags)) return 1;
   if (!verified(*module, "autodiff")) return 1;
   if (options.emit == "ir-grad") {
+    dlc::ir::print(*module, std::cout);
+    return 0;
+  }
+  for (const dlc::passes::Pass &pass : dlc::passes::pipelineFor(options.optLevel)) {
+    pass.run(*module);
+    if (!verified(*module, pass.name)) return 1;
+    if (options.printAfter == pass.name) {
+      std::cout << "// after " << pass.name << "\n";
+      dlc::ir::print(*module, std::cout);
+    }
+  }
+  if (options.emit == "ir-opt") {
     dlc::ir::print(*module, std::cout);
     return 0;
   }
@@ -135,10 +149,17 @@ int main(int argc, char **argv) {
   app.add_option("file", options.input, "the .dl program to compile (or a .ir file from --emit=ir)")->required();
   app.add_option("-o", options.output, "where to write the executable");
   app.add_flag("--check", options.check, "report diagnostics only");
-  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, llvm, asm, obj (obj needs -o)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "llvm", "asm", "obj"}));
+  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o)")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj"}));
   app.add_option("-I", options.frontend.includeDirs, "a folder where 'use' looks for files");
   app.add_option("--stdlib", options.frontend.stdlibDir, "read the standard library from this folder");
+  std::vector<std::string> passNames;
+  std::string passHelp = "print the IR after this pass (as it runs at the -O level):";
+  for (const dlc::passes::Pass &pass : dlc::passes::allPasses()) {
+    passNames.push_back(pass.name);
+    passHelp += std::string(" ") + pass.name + " (" + pass.description + ")";
+  }
+  app.add_option("--print-after", options.printAfter, passHelp)->check(CLI::IsMember(passNames));
   app.add_option("-O", options.optLevel, "optimisation level of the generated code, 0 to 3 (default 2)")
       ->check(CLI::Range(0, 3));
   app.add_flag("--sanitize,!--no-sanitize", options.sanitize,

@@ -37,7 +37,7 @@ enum class OpKind : uint16_t {
 
 enum class Category : uint8_t {
   Constant, Unary, Binary, Ternary, Reduce, Contraction, Movement, Creation, Random, Storage,
-  Control, Host, Data, Derivative,
+  Control, Host, Data, Kernel, Derivative,
 };
 
 const char *spelling(OpKind kind);

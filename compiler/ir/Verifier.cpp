@@ -64,6 +64,7 @@ private:
     if (op.kind == OpKind::Minimize && op.regions.size() + 1 != op.operands.size())
       fail(op, "needs one region per parameter");
     if (c == Category::Data) data(op);
+    if (op.kind == OpKind::Fused) fused(op);
     if (op.kind == OpKind::Check && (op.operands.empty() || op.operands.size() > 3 || op.attrs.text.size() != 1))
       fail(op, "needs a condition, at most two values and a message");
     if (op.kind == OpKind::Randperm && op.result &&
@@ -94,6 +95,26 @@ private:
           fail(op, "gives " + op.result->type.str() + " from " + a.str() + " and " + b.str());
       }
     }
+  }
+
+  // A fused kernel: elementwise ops only, reading only its operands and each
+  // other; the last gives the kernel's result type.
+  void fused(const Op &op) {
+    if (op.regions.size() != 1 || op.regions[0]->ops.empty() || !op.regions[0]->args.empty()) {
+      fail(op, "needs one region of elementwise ops and no region arguments");
+      return;
+    }
+    const Region &body = *op.regions[0];
+    std::set<const Value *> readable(op.operands.begin(), op.operands.end());
+    for (auto &inner : body.ops) {
+      if (!isElementwise(inner->kind) || !inner->result) fail(*inner, "cannot be part of a fused kernel");
+      for (const Value *v : inner->operands)
+        if (v && !readable.count(v)) fail(*inner, "reads a value that is not an operand of its kernel");
+      if (inner->result) readable.insert(inner->result);
+    }
+    const Op &last = *body.ops.back();
+    if (last.result && op.result && last.result->type != op.result->type)
+      fail(op, "gives " + op.result->type.str() + " but its last op gives " + last.result->type.str());
   }
 
   void data(const Op &op) {

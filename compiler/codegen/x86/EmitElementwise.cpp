@@ -122,22 +122,19 @@ RtTensor Emitter::mapElements(const TensorType &type, const std::vector<const Rt
   return out;
 }
 
-void Emitter::emitElementwise(const ir::Op &op) {
-  const TensorType &type = op.result->type;
-  std::vector<const RtTensor *> ins;
-  for (size_t i = 0; i < op.operands.size(); ++i) ins.push_back(&operand(op, i));
+Emitter::ElementFunction Emitter::elementFunction(const ir::Op &op) {
   std::vector<DType> from;
-  for (auto *t : ins) from.push_back(t->dtype);
-  const DType result = type.dtype;
-  std::function<Value *(const std::vector<Value *> &)> f;
+  for (const ir::Value *v : op.operands) from.push_back(v->type.dtype);
+  const DType result = op.result->type.dtype;
+  ElementFunction f;
 
   switch (ir::category(op.kind)) {
   case ir::Category::Unary:
     if (op.kind == OpKind::Cast) {
-      f = [&](const std::vector<Value *> &x) { return convert(x[0], from[0], result); };
+      f = [=, this, &op](const std::vector<Value *> &x) { return convert(x[0], from[0], result); };
     } else {
       DType compute = op.kind == OpKind::Not ? DType::Bool : result;
-      f = [&, compute](const std::vector<Value *> &x) {
+      f = [=, this, &op](const std::vector<Value *> &x) {
         return convert(unaryElement(op, convert(x[0], from[0], compute), compute), compute, result);
       };
     }
@@ -149,7 +146,7 @@ void Emitter::emitElementwise(const ir::Op &op) {
     if (op.kind == OpKind::Pow && isFloat(compute)) {
       if (auto e = constantExponent(op.operands[1])) {
         double exponent = *e;
-        f = [&, compute, exponent](const std::vector<Value *> &x) {
+        f = [=, this, &op](const std::vector<Value *> &x) {
           Value *base = convert(x[0], from[0], compute);
           Value *one = llvm::ConstantFP::get(base->getType(), 1.0);
           Value *v;
@@ -167,7 +164,7 @@ void Emitter::emitElementwise(const ir::Op &op) {
         break;
       }
     }
-    f = [&, compute](const std::vector<Value *> &x) {
+    f = [=, this, &op](const std::vector<Value *> &x) {
       Value *v = binaryElement(op.kind, convert(x[0], from[0], compute), convert(x[1], from[1], compute), compute,
                                op.loc);
       return isComparison(op.kind) ? v : convert(v, compute, result);
@@ -175,15 +172,46 @@ void Emitter::emitElementwise(const ir::Op &op) {
     break;
   }
   case ir::Category::Ternary:  // select(cond, a, b)
-    f = [&](const std::vector<Value *> &x) {
+    f = [=, this, &op](const std::vector<Value *> &x) {
       Value *c = b_.CreateICmpNE(convert(x[0], from[0], DType::Bool), b_.getInt8(0));
       return b_.CreateSelect(c, convert(x[1], from[1], result), convert(x[2], from[2], result));
     };
     break;
   default:
-    return internalError(op.loc, "not an elementwise op");
+    internalError(op.loc, "not an elementwise op");
+    f = [this, result](const std::vector<Value *> &) { return llvm::UndefValue::get(elementType(result)); };
+    break;
   }
-  define(op, mapElements(type, ins, f, op.loc));
+  return f;
+}
+
+void Emitter::emitElementwise(const ir::Op &op) {
+  std::vector<const RtTensor *> ins;
+  for (size_t i = 0; i < op.operands.size(); ++i) ins.push_back(&operand(op, i));
+  define(op, mapElements(op.result->type, ins, elementFunction(op), op.loc));
+}
+
+// One loop for a whole fused kernel: each element of the result evaluates the
+// kernel's ops in order on the operands' elements (broadcast as each op would
+// have), so every value is the one the unfused ops give, without the
+// intermediate tensors.
+void Emitter::emitFused(const ir::Op &op) {
+  std::vector<const RtTensor *> ins;
+  for (size_t i = 0; i < op.operands.size(); ++i) ins.push_back(&operand(op, i));
+  const ir::Region &body = *op.regions.at(0);
+  std::vector<ElementFunction> steps;
+  for (auto &inner : body.ops) steps.push_back(elementFunction(*inner));
+  auto evaluate = [&](const std::vector<Value *> &elements) {
+    std::unordered_map<const ir::Value *, Value *> element;
+    for (size_t k = 0; k < op.operands.size(); ++k) element[op.operands[k]] = elements[k];
+    for (size_t i = 0; i < body.ops.size(); ++i) {
+      std::vector<Value *> args;
+      for (const ir::Value *v : body.ops[i]->operands) args.push_back(element.at(v));
+      element[body.ops[i]->result] = steps[i](args);
+    }
+    return element.at(body.ops.back()->result);
+  };
+  define(op, mapElements(op.result->type, ins, evaluate, op.loc));
 }
 
 Value *Emitter::unaryElement(const ir::Op &op, Value *x, DType type) {

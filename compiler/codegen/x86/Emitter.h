@@ -89,6 +89,11 @@ private:
 
   // ---- EmitElementwise.cpp --------------------------------------------------
   void emitElementwise(const ir::Op &op);
+  void emitFused(const ir::Op &op);
+  // The op's value for one element, from its operands' elements (each in its
+  // operand's dtype), as the elementwise op computes it.
+  using ElementFunction = std::function<llvm::Value *(const std::vector<llvm::Value *> &)>;
+  ElementFunction elementFunction(const ir::Op &op);
   llvm::Value *unaryElement(const ir::Op &op, llvm::Value *x, DType type);
   llvm::Value *binaryElement(ir::OpKind kind, llvm::Value *a, llvm::Value *b, DType type, SourceLoc loc);
   // result = f(elements of operands) with NumPy broadcasting to `type`, the

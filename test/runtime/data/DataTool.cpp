@@ -168,6 +168,7 @@ int printArray(dl_context *ctx, bool npy, const char *path, const std::string &d
     case DL_F64: values.push_back(static_cast<double *>(data)[i]); break;
     case DL_I32: values.push_back(static_cast<int32_t *>(data)[i]); break;
     case DL_BOOL: values.push_back(static_cast<uint8_t *>(data)[i]); break;
+    default: break;  // dl_load_* gives only the four dtypes
     }
   }
   dl_data_free(data);
