@@ -73,6 +73,8 @@ public:
                                           Scope &scope);
   Scope *modelScope(const ModelInstance *model);
   void checkUncalledDeclarations(const ast::Module &module);
+  void checkModelDeclaration(const ast::ModelDecl &decl);
+  void unknownParamDimension(const ast::DimExpr &d);
 
   // ---- SemaStmt.cpp ----
   void checkBlock(ast::Block &block, Scope &scope);

@@ -88,8 +88,7 @@ std::optional<Type> Analyzer::resolveType(const TypeExpr &t, Scope &scope, DimNa
       dims[d.name] = Dim::of(v);
       tensor.dims.push_back(Dim::of(v));
     } else {
-      error(d.range, "unknown dimension '" + d.name + "': a parameter's shape must use constants or the "
-                     "model's int hyper-parameters");
+      unknownParamDimension(d);
       ok = false;
     }
   }
@@ -582,6 +581,33 @@ OptimizerInstance *Analyzer::instantiateOptimizer(const OptimizerDecl &decl, Cal
   return inst;
 }
 
+void Analyzer::unknownParamDimension(const DimExpr &d) {
+  error(d.range, "unknown dimension '" + d.name + "': a parameter's shape must use constants or the "
+                 "model's int hyper-parameters");
+}
+
+// What a model's declaration alone decides, for models no instance checks
+// (their hyper-parameters have no defaults and nothing creates them): a
+// parameter's shape may name only numbers, the model's hyper-parameters that
+// can be ints, and integers of the global scope, whatever the hyper-parameters'
+// values. (Everything else depends on those values and is checked per instance.)
+void Analyzer::checkModelDeclaration(const ModelDecl &decl) {
+  for (auto &m : decl.members) {
+    if (m.kind != MemberKind::Param || !m.declared) continue;
+    for (auto &d : m.declared->dims) {
+      if (d.isNumber) continue;
+      bool hyper = false;
+      for (auto &p : decl.params)
+        if (p.name == d.name)
+          hyper = !p.declared || p.declared->name == "int" || p.declared->name == "i32";
+      const Symbol *s = globalScope_->lookup(d.name);
+      bool globalInt = s && (s->constInt || (s->type.isScalar() && s->type.tensor.dtype == DType::I32 &&
+                                             (s->kind == Symbol::Local || s->kind == Symbol::Parameter)));
+      if (!hyper && !globalInt) unknownParamDimension(d);
+    }
+  }
+}
+
 void Analyzer::checkUncalledDeclarations(const Module &module) {
   for (auto &fn : module.functions) {
     bool typed = true;
@@ -600,6 +626,8 @@ void Analyzer::checkUncalledDeclarations(const Module &module) {
       CallExpr call(SourceRange{});
       call.callee = std::make_unique<NameExpr>(model->nameRange);
       instantiateModel(*model, call, *globalScope_);
+    } else if (!instantiated) {
+      checkModelDeclaration(*model);
     }
   }
 }
