@@ -30,6 +30,7 @@ show("batch1", batched[1])
 broadcast = torch.rand(2, 1, 3, 4) @ torch.rand(3, 4, 2)
 show("bc01", broadcast[0, 1])
 show("bc12", broadcast[1, 2])
+show("longk", product(3, 4100, 5))
 big = torch.rand(70, 300) @ torch.rand(300, 65)
 for i in range(10):
     for j in range(13):

@@ -17,6 +17,7 @@ using llvm::Value;
 
 constexpr unsigned kVectorBytes = 32;  // one AVX2 register
 constexpr int kVectorsPerTile = 2;
+constexpr uint64_t kPackedRows = 4096;  // a packed panel: 4096 x 16 f32 = 256 KiB of stack
 
 // for (i = lo; i < hi; i += step) body(i), i an i64, in function `f`.
 void loop(llvm::IRBuilder<> &b, llvm::Function *f, Value *lo, Value *hi, int64_t step,
@@ -66,11 +67,28 @@ public:
     const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
 
     // Column panels outside, row tiles inside: a panel of B (K x 2 vectors)
-    // stays in cache while every row tile of this task reads it.
+    // stays in cache while every row tile of this task reads it. When K is
+    // at most kPackedRows the panel is first copied to a contiguous buffer
+    // on the stack: B's rows are N elements apart, and for N a multiple of
+    // 1024 they all fall into the same few L1 sets. The copy changes where
+    // the tiles read B, not what they compute.
+    llvm::Type *packedTy = llvm::ArrayType::get(element_, kPackedRows * static_cast<uint64_t>(columns));
+    llvm::AllocaInst *packed = b.CreateAlloca(packedTy, nullptr, "packed.panel");
+    packed->setAlignment(llvm::Align(64));
+    Value *pack = b.CreateICmpSLE(K, b.getInt64(kPackedRows));
+    Value *ldb = b.CreateSelect(pack, b.getInt64(static_cast<uint64_t>(columns)), N);
     loop(b, f, b.getInt64(0), N, columns, [&](Value *j0) {
       Value *cols = smin(b, b.CreateSub(N, j0), b.getInt64(static_cast<uint64_t>(columns)));
       Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
       Value *panel = b.CreateGEP(element_, B, j0);
+      BasicBlock *packBB = BasicBlock::Create(context_, "pack", f);
+      BasicBlock *packed_ = BasicBlock::Create(context_, "packed", f);
+      b.CreateCondBr(pack, packBB, packed_);
+      b.SetInsertPoint(packBB);
+      b.CreateCall(packPanel(), {panel, packed, K, N, cols});
+      b.CreateBr(packed_);
+      b.SetInsertPoint(packed_);
+      Value *panelB = b.CreateSelect(pack, packed, panel);
       loop(b, f, rowBegin, rowEnd, kGemmRows, [&](Value *i0) {
         Value *rows = smin(b, b.CreateSub(rowEnd, i0), b.getInt64(kGemmRows));
         Value *a = b.CreateGEP(element_, A, b.CreateMul(i0, K));
@@ -86,10 +104,10 @@ public:
           BasicBlock *maskedBB = BasicBlock::Create(context_, "tile.masked", f);
           b.CreateCondBr(full, fullBB, maskedBB);
           b.SetInsertPoint(fullBB);
-          b.CreateCall(tile(r, false), {a, panel, c, K, N, cols});
+          b.CreateCall(tile(r, false), {a, panelB, c, K, ldb, N, cols});
           b.CreateBr(after);
           b.SetInsertPoint(maskedBB);
-          b.CreateCall(tile(r, true), {a, panel, c, K, N, cols});
+          b.CreateCall(tile(r, true), {a, panelB, c, K, ldb, N, cols});
           b.CreateBr(after);
         }
         b.SetInsertPoint(after);
@@ -102,32 +120,69 @@ public:
 private:
   llvm::Type *i64Ty() { return llvm::Type::getInt64Ty(context_); }
 
-  // void tile(ptr A, ptr B, ptr C, i64 K, i64 N, i64 cols): C[r][j] =
-  // sum_k A[r][k] * B[k][j] for `rows` rows and the tile's columns (the
-  // first `cols` of them when masked), A with row stride K, B and C with N.
+  // Lane j of vector v is on when v * lanes + j < cols.
+  std::vector<Value *> columnMasks(llvm::IRBuilder<> &b, Value *cols) {
+    std::vector<Value *> masks;
+    Value *limit = b.CreateVectorSplat(lanes_, cols);
+    for (int v = 0; v < kVectorsPerTile; ++v) {
+      std::vector<llvm::Constant *> lane;
+      for (unsigned l = 0; l < lanes_; ++l) lane.push_back(b.getInt64(v * lanes_ + l));
+      masks.push_back(b.CreateICmpSLT(llvm::ConstantVector::get(lane), limit));
+    }
+    return masks;
+  }
+
+  // void pack(ptr B, ptr out, i64 K, i64 N, i64 cols): out[k][j] = B[k][j]
+  // for the panel's first `cols` columns (zeros after them), rows 2 vectors
+  // apart.
+  llvm::Function *packPanel() {
+    std::string name = std::string("dlc.gemm.") + dtypeName(dtype_) + ".pack";
+    if (llvm::Function *existing = module_.getFunction(name)) return existing;
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_), {ptr_, ptr_, i64Ty(), i64Ty(), i64Ty()},
+                                         false);
+    llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    f->addParamAttr(0, llvm::Attribute::NoAlias);
+    f->addParamAttr(1, llvm::Attribute::NoAlias);
+    llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
+    Value *B = f->getArg(0), *out = f->getArg(1), *K = f->getArg(2), *N = f->getArg(3), *cols = f->getArg(4);
+    const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
+    const llvm::Align align(dtype_ == DType::F64 ? 8 : 4);
+    std::vector<Value *> masks = columnMasks(b, cols);
+    llvm::Constant *zero = llvm::Constant::getNullValue(vector_);
+    loop(b, f, b.getInt64(0), K, 1, [&](Value *k) {
+      Value *from = b.CreateMul(k, N), *to = b.CreateMul(k, b.getInt64(static_cast<uint64_t>(columns)));
+      for (int v = 0; v < kVectorsPerTile; ++v) {
+        Value *offset = b.getInt64(static_cast<uint64_t>(v) * lanes_);
+        Value *src = b.CreateGEP(element_, B, b.CreateAdd(from, offset));
+        Value *dst = b.CreateGEP(element_, out, b.CreateAdd(to, offset));
+        b.CreateAlignedStore(b.CreateMaskedLoad(vector_, src, align, masks[v], zero), dst, align);
+      }
+    });
+    b.CreateRetVoid();
+    return f;
+  }
+
+  // void tile(ptr A, ptr B, ptr C, i64 K, i64 ldb, i64 N, i64 cols): C[r][j]
+  // = sum_k A[r][k] * B[k][j] for `rows` rows and the tile's columns (the
+  // first `cols` of them when masked), A with row stride K, B with ldb, C
+  // with N.
   llvm::Function *tile(int rows, bool masked) {
     std::string name = std::string("dlc.gemm.") + dtypeName(dtype_) + ".tile" + std::to_string(rows) +
                        (masked ? ".masked" : "");
     if (llvm::Function *existing = module_.getFunction(name)) return existing;
     auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_),
-                                         {ptr_, ptr_, ptr_, i64Ty(), i64Ty(), i64Ty()}, false);
+                                         {ptr_, ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), i64Ty()}, false);
     llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
     f->addFnAttr(llvm::Attribute::NoUnwind);
     for (unsigned i = 0; i < 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
     llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
     Value *A = f->getArg(0), *B = f->getArg(1), *C = f->getArg(2);
-    Value *K = f->getArg(3), *N = f->getArg(4), *cols = f->getArg(5);
+    Value *K = f->getArg(3), *ldb = f->getArg(4), *N = f->getArg(5), *cols = f->getArg(6);
     const llvm::Align align(dtype_ == DType::F64 ? 8 : 4);
 
-    Value *masks[kVectorsPerTile] = {};
-    if (masked) {
-      Value *limit = b.CreateVectorSplat(lanes_, cols);
-      for (int v = 0; v < kVectorsPerTile; ++v) {
-        std::vector<llvm::Constant *> lane;
-        for (unsigned l = 0; l < lanes_; ++l) lane.push_back(b.getInt64(v * lanes_ + l));
-        masks[v] = b.CreateICmpSLT(llvm::ConstantVector::get(lane), limit);
-      }
-    }
+    std::vector<Value *> masks;
+    if (masked) masks = columnMasks(b, cols);
     // The accumulators: entry-block slots that SROA turns into registers.
     std::vector<Value *> acc;
     for (int i = 0; i < rows * kVectorsPerTile; ++i) {
@@ -141,7 +196,7 @@ private:
     };
 
     loop(b, f, b.getInt64(0), K, 1, [&](Value *k) {
-      Value *rowB = b.CreateMul(k, N);
+      Value *rowB = b.CreateMul(k, ldb);
       Value *panel[kVectorsPerTile];
       for (int v = 0; v < kVectorsPerTile; ++v) {
         Value *at = vectorAt(B, rowB, v);
