@@ -37,7 +37,9 @@ bool sweep(Region &region, std::unordered_map<const Value *, int> &uses) {
   bool changed = false;
   for (size_t i = region.ops.size(); i-- > 0;) {
     Op &op = *region.ops[i];
-    for (auto &inner : op.regions) changed = sweep(*inner, uses) || changed;
+    // A kernel's last op gives the kernel's value without a use: keep its body whole.
+    if (ir::category(op.kind) != Category::Kernel)
+      for (auto &inner : op.regions) changed = sweep(*inner, uses) || changed;
     if (!op.result || uses[op.result] > 0 || !isRemovableWhenUnused(op)) continue;
     forgetUses(op, uses);
     op.result->def = nullptr;  // the Value outlives its op (ir/IR.h)

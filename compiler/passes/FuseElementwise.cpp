@@ -29,7 +29,8 @@ public:
 
   void region(Region &region) {
     for (auto &op : region.ops)
-      for (auto &inner : op->regions) this->region(*inner);
+      if (op->kind != OpKind::Fused)  // a kernel's body is fused already
+        for (auto &inner : op->regions) this->region(*inner);
 
     // Groups, each a root and the producers it absorbs.
     std::unordered_map<const Op *, std::vector<Op *>> groups;  // root -> members
