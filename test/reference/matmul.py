@@ -30,6 +30,15 @@ show("batch1", batched[1])
 broadcast = torch.rand(2, 1, 3, 4) @ torch.rand(3, 4, 2)
 show("bc01", broadcast[0, 1])
 show("bc12", broadcast[1, 2])
+s = torch.rand(5, 7)
+show("tA", s.t() @ torch.rand(5, 9))
+show("tB", torch.rand(4, 6) @ torch.rand(11, 6).t())
+show("tAB", torch.rand(3, 10).t() @ torch.rand(13, 3).t())
+show("tA2", s.t() @ torch.rand(5, 2))
+tbig = torch.rand(600, 70).t() @ torch.rand(600, 40)
+for i in range(7):
+    for j in range(8):
+        print("tbig", 10 * i, 5 * j, f"{float(tbig[10 * i, 5 * j])!r}")
 show("longk", product(3, 4100, 5))
 big = torch.rand(70, 300) @ torch.rand(300, 65)
 for i in range(10):

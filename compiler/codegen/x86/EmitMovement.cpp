@@ -25,6 +25,11 @@ void Emitter::emitTranspose(const ir::Op &op) {
   if (rank < 2) return define(op, in);
   std::vector<Value *> dims = in.dims;
   std::swap(dims[rank - 1], dims[rank - 2]);
+  if (transposeViews_.count(&op)) {
+    // Read only by GEMMs, through strides (TransposeViews.h): no copy.
+    transposedValues_.insert(op.result);
+    return define(op, RtTensor{in.dtype, in.data, resultDims(op.result->type, dims)});
+  }
   RtTensor out = allocate(op.result->type.dtype, resultDims(op.result->type, dims));
   std::vector<Value *> inStrides = contiguousStrides(in.dims), outStrides = contiguousStrides(out.dims);
   std::swap(inStrides[rank - 1], inStrides[rank - 2]);

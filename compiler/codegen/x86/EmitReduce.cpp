@@ -157,10 +157,14 @@ void Emitter::emitMatMul(const ir::Op &op) {
     std::vector<Value *> outStrides = contiguousStrides(out.dims);
     outStrides.resize(batch);
     llvm::Type *ty = elementType(acc);
+    // A transposed view (rank 2 only) is read along its source's rows.
+    bool viewA = transposedValues_.count(op.operands[0]) > 0, viewB = transposedValues_.count(op.operands[1]) > 0;
+    Value *rsA = viewA ? i64(1) : inner, *csA = viewA ? rows : i64(1);
+    Value *rsB = viewB ? i64(1) : cols, *csB = viewB ? innerB : i64(1);
     loopNest(batchDims, [&](const Indices &idx) {
       callGemm(acc, b_.CreateInBoundsGEP(ty, a.data, dot(idx, strideA)),
                b_.CreateInBoundsGEP(ty, bm.data, dot(idx, strideB)),
-               b_.CreateInBoundsGEP(ty, out.data, dot(idx, outStrides)), rows, cols, inner);
+               b_.CreateInBoundsGEP(ty, out.data, dot(idx, outStrides)), rows, cols, inner, rsA, csA, rsB, csB);
     });
     define(op, out);
     return;
@@ -184,11 +188,12 @@ void Emitter::emitMatMul(const ir::Op &op) {
   define(op, out);
 }
 
-void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, Value *cols, Value *inner) {
+void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, Value *cols, Value *inner, Value *rsA,
+                       Value *csA, Value *rsB, Value *csB) {
   llvm::StructType *argsTy = x86::gemmArgsType(llvm_);
   Value *args = entryAlloca(argsTy, nullptr, "gemm.args");
-  Value *fields[] = {rows, cols, inner, a, b, c};
-  for (unsigned i = 0; i < 6; ++i) b_.CreateStore(fields[i], b_.CreateStructGEP(argsTy, args, i));
+  Value *fields[] = {rows, cols, inner, a, b, c, rsA, csA, rsB, csB};
+  for (unsigned i = 0; i < 10; ++i) b_.CreateStore(fields[i], b_.CreateStructGEP(argsTy, args, i));
   llvm::Function *task = x86::gemmTask(*out_, dtype);
   Value *blocks = b_.CreateSDiv(b_.CreateAdd(rows, i64(x86::kGemmRows - 1)), i64(x86::kGemmRows));
   // Below about 40 us of work, waking the other threads costs more than it saves.

@@ -2,6 +2,7 @@
 // dl_runtime) and the program's structure: `main`, regions, `for`, `if`.
 #include "codegen/x86/Emitter.h"
 #include "codegen/x86/InPlaceLoads.h"
+#include "codegen/x86/TransposeViews.h"
 
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/Intrinsics.h>
@@ -25,6 +26,7 @@ std::unique_ptr<llvm::Module> Emitter::run(const llvm::DataLayout &layout, const
   out_->setDataLayout(layout);
   out_->setTargetTriple(triple);
   inPlaceLoads_ = findInPlaceLoads(module_);
+  transposeViews_ = findTransposeViews(module_);
   emitMain();
   if (failed_) return nullptr;
   return std::move(out_);

@@ -106,8 +106,9 @@ private:
   void emitMatMul(const ir::Op &op);
   // C[rows, cols] = A[rows, inner] @ B[inner, cols] (contiguous) through the
   // generated GEMM, split across the context's threads when it is large.
+  // A and B are read at a + i * rsA + k * csA and b + k * rsB + j * csB.
   void callGemm(DType dtype, llvm::Value *a, llvm::Value *b, llvm::Value *c, llvm::Value *rows, llvm::Value *cols,
-                llvm::Value *inner);
+                llvm::Value *inner, llvm::Value *rsA, llvm::Value *csA, llvm::Value *rsB, llvm::Value *csB);
   void emitReduceTo(const ir::Op &op);
   void sumBlocks(const RtTensor &in, const RtTensor &out, llvm::Value *outer, llvm::Value *n, llvm::Value *inner);
 
@@ -221,6 +222,8 @@ private:
   std::map<std::string, StorageSlot> storages_;
   std::map<std::string, llvm::Constant *> strings_;
   std::unordered_set<const ir::Op *> inPlaceLoads_;  // InPlaceLoads.h
+  std::unordered_set<const ir::Op *> transposeViews_;      // TransposeViews.h
+  std::unordered_set<const ir::Value *> transposedValues_;  // their results, emitted as views
   bool failed_ = false;
 };
 

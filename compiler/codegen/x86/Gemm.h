@@ -10,9 +10,15 @@
 // fma(a[k], b[k], acc) for k = 0, 1, ... K-1 from acc = 0, whichever kernel
 // or thread computes it: results do not depend on sizes, tiling or threads.
 //
+// A and B are read through strides, so either may be a transposed view of a
+// row-major matrix (TransposeViews.h); C is contiguous. K is cut into blocks
+// whose partial sums wait in C, and each block's panel of B is packed
+// (Gemm.cpp); neither changes any element's chain.
+//
 // The entry point is a dl_parallel_for task over blocks of kGemmRows rows:
 //   void dlc.gemm.<dtype>(ptr args, i64 firstBlock, i64 endBlock)
-// with `args` pointing at a GemmArgs record {i64 M, N, K; ptr A, B, C}.
+// with `args` pointing at a record {i64 M, N, K; ptr A, B, C; i64 rsA, csA,
+// rsB, csB}: A[i][k] at A + i * rsA + k * csA, B[k][j] at B + k * rsB + j * csB.
 #pragma once
 
 #include <llvm/IR/DerivedTypes.h>
@@ -25,7 +31,7 @@ namespace dlc::codegen::x86 {
 
 inline constexpr int kGemmRows = 6;
 
-// { i64 M, i64 N, i64 K, ptr A, ptr B, ptr C }
+// { i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, i64 rsA, i64 csA, i64 rsB, i64 csB }
 llvm::StructType *gemmArgsType(llvm::LLVMContext &context);
 
 // The task for `dtype` (F32 or F64), created in `module` on first use.
