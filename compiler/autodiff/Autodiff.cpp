@@ -43,13 +43,7 @@ namespace {
 
 using ValueMap = std::unordered_map<const Value *, Value *>;
 
-bool storesTo(const Op &op, const std::string &name) {
-  if (op.kind == OpKind::Store && op.attrs.name == name) return true;
-  for (auto &region : op.regions)
-    for (auto &inner : region->ops)
-      if (storesTo(*inner, name)) return true;
-  return false;
-}
+using ir::storesTo;
 
 size_t indexOf(const Region &region, const Op *op) {
   for (size_t i = 0; i < region.ops.size(); ++i)

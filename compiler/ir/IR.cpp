@@ -60,6 +60,29 @@ Region *Module::addRegion(Op &op) {
   return op.regions.back().get();
 }
 
+bool storesTo(const Op &op, const std::string &name) {
+  if (op.kind == OpKind::Store && op.attrs.name == name) return true;
+  for (auto &region : op.regions)
+    for (auto &inner : region->ops)
+      if (storesTo(*inner, name)) return true;
+  return false;
+}
+
+namespace {
+void addUsers(Region &region, Users &users) {
+  for (auto &op : region.ops) {
+    for (const Value *v : op->operands) users[v].push_back(op.get());
+    for (auto &inner : op->regions) addUsers(*inner, users);
+  }
+}
+}  // namespace
+
+Users collectUsers(Region &region) {
+  Users users;
+  addUsers(region, users);
+  return users;
+}
+
 const Storage *Module::findStorage(const std::string &name) const {
   for (auto &s : storages)
     if (s.name == name) return &s;

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "support/SourceManager.h"
@@ -103,6 +104,13 @@ struct Storage {
   Kind kind;
   TensorType type;
 };
+
+// Whether `op`, or an op nested in its regions, stores to storage `name`.
+bool storesTo(const Op &op, const std::string &name);
+
+// Every op that reads each value, nested regions included, in program order.
+using Users = std::unordered_map<const Value *, std::vector<Op *>>;
+Users collectUsers(Region &region);
 
 class Module {
 public:

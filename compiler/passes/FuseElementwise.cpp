@@ -14,18 +14,11 @@ using ir::OpKind;
 using ir::Region;
 using ir::Value;
 
-using Users = std::unordered_map<const Value *, std::vector<Op *>>;
-
-void collectUsers(Region &region, Users &users) {
-  for (auto &op : region.ops) {
-    for (const Value *v : op->operands) users[v].push_back(op.get());  // op is non-const: Region owns it
-    for (auto &inner : op->regions) collectUsers(*inner, users);
-  }
-}
+using ir::Users;
 
 class Fuser {
 public:
-  Fuser(ir::Module &module) : module_(module) { collectUsers(module.main(), users_); }
+  Fuser(ir::Module &module) : module_(module), users_(ir::collectUsers(module.main())) {}
 
   void region(Region &region) {
     for (auto &op : region.ops)

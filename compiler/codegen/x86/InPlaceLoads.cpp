@@ -12,13 +12,7 @@ using ir::OpKind;
 using ir::Region;
 using ir::Value;
 
-bool storesTo(const Op &op, const std::string &name) {
-  if (op.kind == OpKind::Store && op.attrs.name == name) return true;
-  for (auto &region : op.regions)
-    for (auto &inner : region->ops)
-      if (storesTo(*inner, name)) return true;
-  return false;
-}
+using ir::storesTo;
 
 // Results that share their operand's elements in codegen.
 bool sharesElements(const Op &op) { return op.kind == OpKind::Reshape || op.kind == OpKind::Transpose; }

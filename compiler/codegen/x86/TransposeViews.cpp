@@ -13,13 +13,6 @@ using ir::OpKind;
 using ir::Region;
 using ir::Value;
 
-void collectUsers(const Region &region, std::unordered_map<const Value *, std::vector<const Op *>> &users) {
-  for (auto &op : region.ops) {
-    for (const Value *v : op->operands) users[v].push_back(op.get());
-    for (auto &inner : op->regions) collectUsers(*inner, users);
-  }
-}
-
 // Whether the emitter sends this product through the generated GEMM.
 bool takesGemmPath(const Op &op) {
   if (op.kind != OpKind::MatMul || op.operands.size() != 2 || !op.result) return false;
@@ -28,7 +21,7 @@ bool takesGemmPath(const Op &op) {
          op.operands[1]->type.rank() == 2 && op.operands[0]->type.dtype == d && op.operands[1]->type.dtype == d;
 }
 
-void scan(const Region &region, const std::unordered_map<const Value *, std::vector<const Op *>> &users,
+void scan(const Region &region, const ir::Users &users,
           std::unordered_set<const Op *> &found) {
   for (auto &op : region.ops) {
     for (auto &inner : op->regions) scan(*inner, users, found);
@@ -52,8 +45,8 @@ void scan(const Region &region, const std::unordered_map<const Value *, std::vec
 }  // namespace
 
 std::unordered_set<const ir::Op *> findTransposeViews(const ir::Module &module) {
-  std::unordered_map<const Value *, std::vector<const Op *>> users;
-  collectUsers(module.main(), users);
+  // Only reads the module: collectUsers wants a mutable region for its Op *s.
+  ir::Users users = ir::collectUsers(const_cast<ir::Region &>(module.main()));
   std::unordered_set<const Op *> found;
   scan(module.main(), users, found);
   return found;
