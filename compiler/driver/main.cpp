@@ -14,6 +14,7 @@
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
 #include "lower/Lower.h"
+#include "driver/EmitLib.h"
 #include "driver/Frontend.h"
 #include "lsp/Server.h"
 #include "passes/Pass.h"
@@ -29,6 +30,7 @@ struct Options {
   bool sanitize = dlc::codegen::runtimeIsSanitized();
   int optLevel = 2;
   std::string printAfter;  // a pass name: print the IR after it
+  std::string libModel;    // --lib-model: the model --emit=lib exports
   dlc::FrontendOptions frontend;
 };
 
@@ -128,6 +130,12 @@ int compile(const Options &options) {
     return 0;
   }
   if (options.check) return 0;
+  if (options.emit == "lib") {
+    int status = dlc::emitLibrary(*compilation.program, compilation.sources, compilation.diags,
+                                  {options.input, options.output, options.libModel, options.optLevel, options.sanitize});
+    compilation.diags.render(std::cerr);
+    return status;
+  }
 
   auto module = dlc::lower::lowerProgram(*compilation.program, compilation.sources, compilation.diags);
   compilation.diags.render(std::cerr);
@@ -149,8 +157,9 @@ int main(int argc, char **argv) {
   app.add_option("file", options.input, "the .dl program to compile (or a .ir file from --emit=ir)")->required();
   app.add_option("-o", options.output, "where to write the executable");
   app.add_flag("--check", options.check, "report diagnostics only");
-  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj"}));
+  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o), lib (a static library and its C header: -o libNAME.a)")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj", "lib"}));
+  app.add_option("--lib-model", options.libModel, "with --emit=lib: the top-level model to export (`let NAME = ...`)");
   app.add_option("-I", options.frontend.includeDirs, "a folder where 'use' looks for files");
   app.add_option("--stdlib", options.frontend.stdlibDir, "read the standard library from this folder");
   std::vector<std::string> passNames;

@@ -59,6 +59,10 @@ class Lowerer {
 public:
   Lowerer(const sema::Program &program, const SourceManager &sources, DiagnosticEngine &diags);
   std::unique_ptr<ir::Module> run();
+  // ---- LowerLibrary.cpp: one model's forward for --emit=lib ----
+  std::unique_ptr<ir::Module> runLibrary(const std::string &model, ir::LibraryInterface &lib);
+  ModelObject *declareModel(const sema::ModelInstance &instance, const std::string &prefix);
+  void checkLibraryOps(const ir::Region &region, const std::string &binding);
 
   // ---- Lower.cpp: statements, storage, inlining ----
   void lowerBlock(const ast::Block &block);

@@ -46,6 +46,7 @@ const char *dl_status_name(int status) {
   case DL_ERR_MEMORY: return "DL_ERR_MEMORY";
   case DL_ERR_DEVICE: return "DL_ERR_DEVICE";
   case DL_ERR_INTERNAL: return "DL_ERR_INTERNAL";
+  case DL_ERR_STATE: return "DL_ERR_STATE";
   default: return "DL_ERR_UNKNOWN";
   }
 }

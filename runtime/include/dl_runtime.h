@@ -30,7 +30,8 @@ typedef enum dl_status {
   DL_ERR_DATA = 3,    /* a file's contents are malformed */
   DL_ERR_MEMORY = 4,  /* an allocation failed */
   DL_ERR_DEVICE = 5,  /* the accelerator (or its driver) failed */
-  DL_ERR_INTERNAL = 6 /* a bug in the runtime */
+  DL_ERR_INTERNAL = 6, /* a bug in the runtime */
+  DL_ERR_STATE = 7     /* a call out of order (a model's forward before its weights are loaded) */
 } dl_status;
 
 /* A short, stable name for a status ("DL_OK", "DL_ERR_ARG", ...). */

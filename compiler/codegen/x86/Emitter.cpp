@@ -393,14 +393,16 @@ void Emitter::failIf(Value *cond, const std::string &message, SourceLoc loc, Val
     if (!v) return i64(0);
     return v->getType()->isIntegerTy(64) ? v : b_.CreateSExt(v, b_.getInt64Ty());
   };
-  callRuntime("dl_error_format", b_.getInt32Ty(),
-              {ctx_, stringConstant(message + where(loc)), widen(a), widen(b)});
+  Value *status = callRuntime("dl_error_format", b_.getInt32Ty(),
+                              {ctx_, stringConstant(message + where(loc)), widen(a), widen(b)});
+  if (statusSlot_) b_.CreateStore(status, statusSlot_);
   b_.CreateBr(failBlock_);
   b_.SetInsertPoint(ok);
 }
 
 void Emitter::checkStatus(Value *status) {
   BasicBlock *ok = BasicBlock::Create(llvm_, "ok", main_);
+  if (statusSlot_) b_.CreateStore(status, statusSlot_);
   b_.CreateCondBr(b_.CreateICmpNE(status, i32(0)), failBlock_, ok,
                   llvm::MDBuilder(llvm_).createUnlikelyBranchWeights());
   b_.SetInsertPoint(ok);

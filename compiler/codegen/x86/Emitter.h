@@ -39,6 +39,7 @@
 #include <llvm/IR/Module.h>
 
 #include "ir/IR.h"
+#include "ir/Library.h"
 #include "support/Diagnostics.h"
 
 namespace dlc::codegen::x86 {
@@ -59,6 +60,10 @@ public:
 
   // Builds the LLVM module for `layout` and `triple`; null after reporting errors.
   std::unique_ptr<llvm::Module> run(const llvm::DataLayout &layout, const std::string &triple);
+  // For --emit=lib (EmitLibrary.cpp): no `main`, but the model's forward pass
+  // as a function and the C API of `<prefix>.h` calling into dl_model.h.
+  std::unique_ptr<llvm::Module> runLibrary(const llvm::DataLayout &layout, const std::string &triple,
+                                           const ir::LibraryInterface &lib, const std::string &prefix);
 
 private:
   // A storage's home in `main`: a pointer to its buffer and its sizes.
@@ -86,6 +91,10 @@ private:
   void emitOp(const ir::Op &op);
   void emitFor(const ir::Op &op);
   void emitIf(const ir::Op &op);
+
+  // ---- EmitLibrary.cpp --------------------------------------------------------
+  llvm::Function *emitForwardFunction(const ir::LibraryInterface &lib, const std::string &name);
+  void emitLibraryApi(const ir::LibraryInterface &lib, const std::string &prefix, llvm::Function *forward);
 
   // ---- EmitElementwise.cpp --------------------------------------------------
   void emitElementwise(const ir::Op &op);
@@ -215,6 +224,7 @@ private:
   llvm::BasicBlock *failBlock_ = nullptr;
   llvm::Value *ctx_ = nullptr;     // dl_context*
   llvm::Value *stdout_ = nullptr;  // FILE*
+  llvm::Value *statusSlot_ = nullptr;  // a library's forward: the failing call's status, returned
   std::unordered_map<const ir::Value *, RtTensor> values_;
   std::vector<Scope> scopes_;
   std::unordered_map<const DimSymbol *, llvm::Value *> symbols_;
