@@ -1,3 +1,5 @@
+// The --emit=lib pipeline (EmitLib.h): lowering of one model, verification
+// after each stage, the passes of the -O level, then the library's files.
 #include "driver/EmitLib.h"
 
 #include <iostream>

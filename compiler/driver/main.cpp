@@ -84,6 +84,10 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
 
 // A textual IR file (.ir) enters the pipeline after lowering.
 int compileIr(const Options &options) {
+  if (options.emit == "lib") {
+    std::cerr << "dlc: error: --emit=lib needs a .dl program (its model and forward), not IR\n";
+    return 1;
+  }
   std::ifstream in(options.input, std::ios::binary);
   if (!in) {
     std::cerr << "dlc: error: cannot open '" << options.input << "'\n";
