@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "codegen/Library.h"
+#include "ir/Printer.h"
 #include "ir/Verifier.h"
 #include "lower/Lower.h"
 #include "passes/Pass.h"
@@ -33,6 +34,10 @@ int emitLibrary(const sema::Program &program, const SourceManager &sources, Diag
   for (const passes::Pass &pass : passes::pipelineFor(options.optLevel)) {
     pass.run(*module);
     if (!verified(*module, pass.name)) return 1;
+    if (options.printAfter == pass.name) {
+      std::cout << "// after " << pass.name << "\n";
+      ir::print(*module, std::cout);
+    }
   }
   codegen::CodegenOptions codegen;
   codegen.emit = "lib";

@@ -16,6 +16,7 @@ struct LibraryOptions {
   std::string model;   // --lib-model: the top-level binding; empty for the only one
   int optLevel = 2;
   bool sanitize = false;
+  std::string printAfter;  // --print-after: a pass whose result is printed to stdout
 };
 
 // The exit status: 0, or 1 after reporting to `diags`.

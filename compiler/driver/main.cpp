@@ -136,7 +136,8 @@ int compile(const Options &options) {
   if (options.check) return 0;
   if (options.emit == "lib") {
     int status = dlc::emitLibrary(*compilation.program, compilation.sources, compilation.diags,
-                                  {options.input, options.output, options.libModel, options.optLevel, options.sanitize});
+                                  {options.input, options.output, options.libModel, options.optLevel, options.sanitize,
+                                   options.printAfter});
     compilation.diags.render(std::cerr);
     return status;
   }
