@@ -43,9 +43,9 @@ protected:
     RuntimeTest::TearDown();
   }
   // Saves W filled with w and b with b[2] = bias under `name`.
-  std::string save(const std::string &name, float w, double bias, int64_t wCols = 3) {
+  std::string save(const std::string &name, float w, double bias, int64_t wCols = 3) {  // wCols <= 4
     std::string path = dir + "/model-test-" + std::to_string(::getpid()) + "-" + name;
-    float W[6];
+    float W[8];  // room for the wrong [2, 4] shape too
     for (float &v : W) v = w;
     double b[3] = {0, 0, bias};
     int64_t wDims[] = {2, wCols};
