@@ -7,7 +7,8 @@
 // caller's loaded weights (never freed or written here), the input storage at
 // a copy of x (ours, so aligned like every buffer), and the output storage's
 // elements are copied to y at the end. A failing check returns its status
-// with the message recorded on ctx instead of exiting. Then the public C API
+// with the message recorded on ctx instead of exiting, after freeing the
+// buffers made so far. Then the public C API
 // of <prefix>.h: thin functions that pass the model's description (parameter
 // names, types, shapes, the forward function) to dl_model.h.
 #include "codegen/x86/Emitter.h"
@@ -86,9 +87,20 @@ llvm::Function *Emitter::emitForwardFunction(const ir::LibraryInterface &lib, co
       callRuntime("dl_buffer_free", b_.getVoidTy(), {ctx_, b_.CreateLoad(ptrTy, slot.data)});
   b_.CreateRet(i32(0));
 
+  // Every failure comes here after freeing its open scopes' buffers
+  // (freeScopeBuffers): the storages' buffers go too, so a failing call
+  // leaves nothing behind in the handle's context.
   b_.SetInsertPoint(failBlock_);
+  for (auto &[storageName, slot] : storages_)
+    if (slot.storage->kind != ir::Storage::Param)
+      callRuntime("dl_buffer_free", b_.getVoidTy(), {ctx_, b_.CreateLoad(ptrTy, slot.data)});
   b_.CreateRet(b_.CreateLoad(b_.getInt32Ty(), statusSlot_));
   return main_;
+}
+
+void Emitter::freeScopeBuffers() {
+  for (const Scope &scope : scopes_)
+    for (Value *buffer : scope.owned) callRuntime("dl_buffer_free", b_.getVoidTy(), {ctx_, buffer});
 }
 
 void Emitter::emitLibraryApi(const ir::LibraryInterface &lib, const std::string &prefix, llvm::Function *forward) {

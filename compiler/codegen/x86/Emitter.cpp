@@ -395,16 +395,27 @@ void Emitter::failIf(Value *cond, const std::string &message, SourceLoc loc, Val
   };
   Value *status = callRuntime("dl_error_format", b_.getInt32Ty(),
                               {ctx_, stringConstant(message + where(loc)), widen(a), widen(b)});
-  if (statusSlot_) b_.CreateStore(status, statusSlot_);
+  if (statusSlot_) {
+    b_.CreateStore(status, statusSlot_);
+    freeScopeBuffers();
+  }
   b_.CreateBr(failBlock_);
   b_.SetInsertPoint(ok);
 }
 
 void Emitter::checkStatus(Value *status) {
   BasicBlock *ok = BasicBlock::Create(llvm_, "ok", main_);
-  if (statusSlot_) b_.CreateStore(status, statusSlot_);
-  b_.CreateCondBr(b_.CreateICmpNE(status, i32(0)), failBlock_, ok,
-                  llvm::MDBuilder(llvm_).createUnlikelyBranchWeights());
+  BasicBlock *fail = failBlock_;
+  if (statusSlot_) {  // a library's forward returns: this point's buffers are freed first
+    b_.CreateStore(status, statusSlot_);
+    fail = BasicBlock::Create(llvm_, "fail.free", main_);
+  }
+  b_.CreateCondBr(b_.CreateICmpNE(status, i32(0)), fail, ok, llvm::MDBuilder(llvm_).createUnlikelyBranchWeights());
+  if (fail != failBlock_) {
+    b_.SetInsertPoint(fail);
+    freeScopeBuffers();
+    b_.CreateBr(failBlock_);
+  }
   b_.SetInsertPoint(ok);
 }
 

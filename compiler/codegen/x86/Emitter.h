@@ -95,6 +95,9 @@ private:
   // ---- EmitLibrary.cpp --------------------------------------------------------
   llvm::Function *emitForwardFunction(const ir::LibraryInterface &lib, const std::string &name);
   void emitLibraryApi(const ir::LibraryInterface &lib, const std::string &prefix, llvm::Function *forward);
+  // On a failure path of a library's forward: frees the buffers the open
+  // scopes own, which a program leaves to exit (the storages' go in `fail`).
+  void freeScopeBuffers();
 
   // ---- EmitElementwise.cpp --------------------------------------------------
   void emitElementwise(const ir::Op &op);
