@@ -111,8 +111,8 @@ bool addMembersOf(const std::string &path, std::vector<llvm::NewArchiveMember> &
 
 std::string libraryPrefix(const std::string &output) {
   std::string name = std::filesystem::path(output).filename().string();
-  if (name.size() > 3 && name.compare(0, 3, "lib") == 0) name = name.substr(3);
   if (size_t dot = name.find('.'); dot != std::string::npos) name = name.substr(0, dot);
+  if (name.size() > 3 && name.compare(0, 3, "lib") == 0) name = name.substr(3);
   for (char &c : name)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "model_" + name;
