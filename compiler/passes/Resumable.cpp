@@ -76,7 +76,7 @@ public:
 
   void run() {
     Op *checkpoint = findCheckpoint(module_.main());
-    if (!checkpoint) return;
+    if (!checkpoint || checkpoint->attrs.axis > 0) return;  // none, or made resumable already (IR read back)
     // The loops around it, innermost first; sema allows only `for` bodies.
     std::vector<Op *> loops;
     for (Region *r = checkpoint->parentRegion; r && r->parent; r = r->parent->parentRegion) {

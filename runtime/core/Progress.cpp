@@ -1,4 +1,4 @@
-// dl_progress_update: the progress line of batch loops (dl_checkpoint.h).
+// dl_progress_update: the progress line of batch loops (dl_training.h).
 //
 // The line goes to stderr and only when both stdout and stderr are
 // terminals (decided by dl_program_start), so piped or redirected output is
@@ -7,7 +7,7 @@
 // the terminal's width so that it never wraps, and erased ("\r", erase)
 // before anything is printed and when the context is destroyed.
 #include "Context.h"
-#include "dl_checkpoint.h"
+#include "dl_training.h"
 
 #include <chrono>
 #include <cstdio>

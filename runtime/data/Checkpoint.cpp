@@ -1,4 +1,4 @@
-// dl_checkpoint_*: the checkpoint statement and --resume (dl_checkpoint.h).
+// dl_checkpoint_*: the checkpoint statement and --resume (dl_training.h).
 //
 // A checkpoint is the program's state where the statement runs: the storages
 // that have a value, the generator, the statement's run count and the
@@ -12,7 +12,7 @@
 // CRC-32 of the data) before it changes anything.
 #include "DataSupport.h"
 #include "SafetensorsFile.h"
-#include "dl_checkpoint.h"
+#include "dl_training.h"
 
 #include <cerrno>
 #include <cinttypes>

@@ -1,4 +1,4 @@
-// Checkpoints and the progress line (dl_checkpoint.h): Resume, ResumeIndex and
+// Checkpoints and the progress line (dl_training.h): Resume, ResumeIndex and
 // Checkpoint, which passes/Resumable.cpp places, and Progress, which a batch
 // loop's lowering puts at the end of each step.
 //

@@ -68,7 +68,7 @@ private:
     std::vector<llvm::Value *> dims;  // i64 per dim, in dimsArray
     llvm::Value *dimsArray = nullptr; // alloca of rank i64 (null for rank 0)
   };
-  // Every storage, as the checkpoint functions take them (dl_checkpoint.h):
+  // Every storage, as the checkpoint functions take them (dl_training.h):
   // arrays in main's frame, filled once at the start.
   struct StorageTable {
     llvm::Value *names = nullptr, *dtypes = nullptr, *ranks = nullptr, *staticDims = nullptr;

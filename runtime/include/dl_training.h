@@ -1,6 +1,6 @@
-/* dl_checkpoint.h — resumable training: what the language's
- * checkpoint(every:, path:) statement and a program's --resume call, and the
- * progress line of batch loops.
+/* dl_training.h — services for training loops: what the language's
+ * checkpoint(every:, path:) statement and a program's --resume call
+ * (resumable training), and the progress line of batch loops.
  *
  * Same conventions as dl_runtime.h: dl_<noun>_<verb>, the context first, an
  * int status (DL_OK == 0) and a message for dl_context_last_error().
@@ -26,8 +26,8 @@
  * storage's buffer (from dl_buffer_alloc; null while it has no value); dims[i],
  * the address of its ranks[i] current sizes.
  */
-#ifndef DL_CHECKPOINT_H
-#define DL_CHECKPOINT_H
+#ifndef DL_TRAINING_H
+#define DL_TRAINING_H
 
 #include "dl_runtime.h"
 
@@ -88,4 +88,4 @@ int dl_progress_update(dl_context *ctx, int64_t epoch, int64_t epochs, int64_t b
 } /* extern "C" */
 #endif
 
-#endif /* DL_CHECKPOINT_H */
+#endif /* DL_TRAINING_H */
