@@ -22,8 +22,11 @@ def compile_program(name, epochs=3, every=4, edit=None):
     path = os.path.join(work, name + ".dl")
     open(path, "w").write(text)
     binary = os.path.join(work, name)
-    subprocess.run([dlc, path, "-o", binary], check=True)
+    compiling.append(subprocess.Popen([dlc, path, "-o", binary]))
     return binary
+
+
+compiling = []
 
 
 def run(binary, *args, cwd):
@@ -37,6 +40,8 @@ sgd = compile_program("sgd", edit=lambda t: t.replace("Adam(net, lr: 0.01)", "SG
 flat = compile_program("flat", edit=lambda t: t.replace("for epoch in 0..3 {", "for epoch in 0..1 {\n for again in 0..3 {")
                        .replace('    if epoch % 10', '    }\n    if epoch % 10'))
 plain = compile_program("plain", edit=lambda t: t.replace('checkpoint(every: 4, path: "run.ckpt")', ""))
+for process in compiling:  # side by side
+    assert process.wait() == 0
 
 # A good checkpoint: the last one a whole run writes.
 base = os.path.join(work, "base")
