@@ -88,6 +88,13 @@ TEST_F(TrainingTest, RestoredStateContinuesExactly) {
     ASSERT_EQ(first.step(path, 7), DL_OK);
     ASSERT_EQ(dl_randn_f64(first.ctx, expected.data(), 5), DL_OK);
   }
+  // The generator's state in the metadata ends with the cached sample.
+  const std::string file = read(path);
+  const std::string key = "\"generator\":\"";
+  size_t begin = file.find(key), end = file.find('"', begin + key.size());
+  ASSERT_NE(begin, std::string::npos);
+  const std::string state = file.substr(begin + key.size(), end - begin - key.size());
+  EXPECT_NE(state.substr(state.size() - 2), " -") << "no cached normal sample was saved";
   Program second(true);
   EXPECT_EQ(dl_checkpoint_position(second.ctx, 0), -1);
   ASSERT_EQ(second.restore(path), DL_OK) << dl_context_last_error(second.ctx);
