@@ -102,6 +102,7 @@ void Emitter::emitCheckpointOp(const ir::Op &op) {
     if (static_cast<int32_t>(position.size()) != depth)
       return internalError(op.loc, "a checkpoint whose loops are not its recorded depth");
     Value *every = b_.CreateSExt(scalar(op.operands[0], DType::I32), b_.getInt64Ty());
+    failIf(b_.CreateICmpSLT(every, i64(1)), "'every:' of checkpoint must be at least 1, not {}", op.loc, every);
     return callChecked("dl_checkpoint_step",
                        {ctx_, stringConstant(op.attrs.name), fingerprint, every, i32(depth),
                         arrayOf(b_.getInt64Ty(), position, "checkpoint.position"), i64(t.count), t.names, t.dtypes,
