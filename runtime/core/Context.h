@@ -36,7 +36,7 @@ struct ProgressLine {
 };
 
 // Erases the progress line, if one is shown, before other output.
-void clearProgress(dl_context *ctx);
+void clearProgress(const dl_context *ctx);
 
 } // namespace dl
 
@@ -48,7 +48,9 @@ struct dl_context {
   dl::BufferCache buffers;  // dl_buffer_alloc's memory, reused across steps
   bool printStats = false;  // --stats
   dl::ResumeState resume;
-  dl::ProgressLine progress;
+  // mutable: the line is erased before any output, dl_error_report's too
+  // (which takes a const context).
+  mutable dl::ProgressLine progress;
   std::string lastError;
 };
 

@@ -80,7 +80,7 @@ int dl_error_format(dl_context *ctx, const char *text, int64_t first, int64_t se
 
 void dl_error_report(const dl_context *ctx) {
   std::fflush(stdout);
-  dl::clearProgress(const_cast<dl_context *>(ctx));
+  dl::clearProgress(ctx);
   std::fprintf(stderr, "error: %s\n", dl_context_last_error(ctx));
   std::fflush(stderr);
 }

@@ -45,7 +45,7 @@ int terminalColumns() {
 
 } // namespace
 
-void clearProgress(dl_context *ctx) {
+void clearProgress(const dl_context *ctx) {
   if (ctx == nullptr || !ctx->progress.visible)
     return;
   std::fputs("\r\033[K", stderr);
