@@ -75,6 +75,9 @@ private:
       for (size_t i = 0; i < a.text.size(); ++i) names += (i ? ", " : "") + ("\"" + a.text[i] + "\"");
       s += ", names = [" + names + "]";
     }
+    if (op.kind == OpKind::Checkpoint || op.kind == OpKind::Resume)
+      s = "\"" + a.name + "\", axis = " + std::to_string(a.axis);
+    if (op.kind == OpKind::ResumeIndex) s = "axis = " + std::to_string(a.axis);
     if (op.kind == OpKind::Check) s = "\"" + (a.text.empty() ? std::string() : a.text[0]) + "\"";
     if (op.kind == OpKind::Print) {
       for (size_t i = 0; i < a.text.size(); ++i) s += (i ? ", " : "") + ("\"" + a.text[i] + "\"");

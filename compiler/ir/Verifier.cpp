@@ -55,7 +55,8 @@ private:
     bool givesValue = !(op.kind == OpKind::Store || op.kind == OpKind::Seed || op.kind == OpKind::Print ||
                         op.kind == OpKind::For || op.kind == OpKind::If || op.kind == OpKind::Minimize ||
                         op.kind == OpKind::Check || op.kind == OpKind::SaveSafetensors ||
-                        op.kind == OpKind::LoadSafetensors);
+                        op.kind == OpKind::LoadSafetensors || op.kind == OpKind::Checkpoint ||
+                        op.kind == OpKind::Resume || op.kind == OpKind::Progress);
     if (givesValue != (op.result != nullptr)) fail(op, givesValue ? "has no result" : "has a result");
     if (c == Category::Storage && !module_.findStorage(op.attrs.name))
       fail(op, "names undeclared storage \"" + op.attrs.name + "\"");

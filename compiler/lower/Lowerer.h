@@ -103,6 +103,7 @@ public:
                     const std::map<std::string, const ast::Expr *> &named);
   // `for x, y in batches(...)` or `for x, y in ds`.
   void lowerDataLoop(const ast::ForStmt &loop, const Binding &iterable);
+  void progress(ir::Op *loop, ir::Value *batch, ir::Value *batches, ir::Value *loss, SourceLoc loc);
   // The number of rows of a tensor, as an i32 scalar.
   ir::Value *rows(ir::Value *v, SourceLoc loc);
   void check(ir::Value *cond, const std::string &message, SourceLoc loc, std::vector<ir::Value *> values = {});
@@ -123,6 +124,9 @@ public:
   std::vector<std::unique_ptr<ModelObject>> models_;
   std::vector<std::unique_ptr<OptimizerObject>> optimizers_;
   std::vector<std::unique_ptr<BatchesObject>> batches_;
+  // The bodies of the batch loops being lowered, innermost last, with the
+  // loss their body minimizes (for the progress line).
+  std::vector<std::pair<ir::Region *, ir::Value *>> batchLoops_;
   std::vector<ReturnSlot> returnSlots_;  // storage for the value of the function being inlined
   std::string pendingName_;                // the binding a construction is for
   // Constants from number literals, which (like Python floats) keep their

@@ -115,6 +115,9 @@ public:
   std::map<const ast::FnDecl *, Scope *> declScopes_;  // where each fn was declared
   std::map<const Symbol *, Dim> runtimeDims_;
   ast::Module *main_ = nullptr;
+  int loopDepth_ = 0;    // `for` bodies around the statement being checked
+  int branchDepth_ = 0;  // `if` branches around it
+  const ast::CallExpr *checkpoint_ = nullptr;  // the program's checkpoint(...), once seen
 
   Scope *newScope(Scope *parent, Scope::Kind kind) {
     scopes_.push_back(std::make_unique<Scope>(parent, kind));

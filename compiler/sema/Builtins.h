@@ -48,6 +48,7 @@ namespace dlc::sema {
   X(Seed, "seed", 1, 1, "", "seeds the random generator (as torch.manual_seed)")         \
   X(Print, "print", 0, 64, "precision", "prints values separated by spaces")              \
   X(Grad, "grad", 2, 2, "", "grad(y, x): the gradient of scalar y with respect to x")    \
+  X(Checkpoint, "checkpoint", 0, 0, "every path", "checkpoint(every: k, path: p): every k-th run, saves the training state (resume with --resume)") \
   X(Save, "save", 2, 2, "", "save(model, path): writes the parameters as safetensors")    \
   X(Load, "load", 2, 2, "", "load(model, path): reads parameters written by save")       \
   X(LoadCsv, "load_csv", 1, 1, "features label classes header", "reads a CSV file as a dataset") \

@@ -232,7 +232,9 @@ void Analyzer::checkStmt(Stmt &stmt, Scope &scope) {
       bindLocal(loop.vars[i], vars[i], false, *body, nullptr);
       if (loop.vars[i].symbol) const_cast<Symbol *>(loop.vars[i].symbol)->isLoopVariable = true;
     }
+    ++loopDepth_;
     for (auto &s : loop.body.stmts) checkStmt(*s, *body);
+    --loopDepth_;
     return;
   }
   case StmtKind::If: {
@@ -241,8 +243,10 @@ void Analyzer::checkStmt(Stmt &stmt, Scope &scope) {
     if (!cond.isError() && !(cond.isScalar() && cond.tensor.dtype == DType::Bool))
       error(branch.cond->range, "the condition of 'if' must be a bool, but got " + describeValueOf(cond) +
                                     (cond.isTensor() && !cond.isScalar() ? "; reduce it first" : ""));
+    ++branchDepth_;
     checkBlock(branch.then, scope);
     if (branch.otherwise) checkStmt(*branch.otherwise, scope);
+    --branchDepth_;
     return;
   }
   case StmtKind::Return: {

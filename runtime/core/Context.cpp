@@ -62,6 +62,7 @@ int dl_context_create(dl_context **out) {
 }
 
 void dl_context_destroy(dl_context *ctx) {
+  dl::clearProgress(ctx);
   if (ctx != nullptr && ctx->printStats) {
     std::fflush(stdout);  // keep the lines in order on a terminal
     std::fprintf(stderr, "stats: %lld buffers from the system\n",

@@ -8,7 +8,37 @@
 #include "ThreadPool.h"
 #include "dl_runtime.h"
 
+#include <cstdint>
 #include <string>
+#include <vector>
+
+namespace dl {
+
+// --resume, and where a resumed run stands (data/Checkpoint.cpp).
+struct ResumeState {
+  bool requested = false;         // --resume
+  bool pending = false;           // restored; the checkpoint statement not reached again yet
+  std::vector<int64_t> position;  // the loop indices the run restarts at, outermost first
+  int64_t count = 0;              // times the checkpoint statement has run
+};
+
+// The progress line of batch loops on a terminal (core/Progress.cpp).
+struct ProgressLine {
+  bool quiet = false;    // --quiet
+  bool enabled = false;  // not quiet, and stdout and stderr are terminals
+  bool visible = false;  // a line is on the terminal now
+  double started = -1;   // seconds (steady clock) of the first update
+  double drawn = -1;     // of the last draw
+  int64_t steps = 0;     // updates since the first
+  int64_t epoch = -1;    // the epoch of the loss sum
+  double lossSum = 0;    // this epoch's losses so far
+  int64_t losses = 0;
+};
+
+// Erases the progress line, if one is shown, before other output.
+void clearProgress(const dl_context *ctx);
+
+} // namespace dl
 
 struct dl_context {
   dl::Generator generator;
@@ -17,6 +47,10 @@ struct dl_context {
   dl::ThreadPool pool;  // threads - 1 workers, started by the first parallel loop
   dl::BufferCache buffers;  // dl_buffer_alloc's memory, reused across steps
   bool printStats = false;  // --stats
+  dl::ResumeState resume;
+  // mutable: the line is erased before any output, dl_error_report's too
+  // (which takes a const context).
+  mutable dl::ProgressLine progress;
   std::string lastError;
 };
 

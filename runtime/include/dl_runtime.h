@@ -171,8 +171,8 @@ int dl_print_end(dl_context *ctx, FILE *out);
  */
 
 /* Parses the program's options: --help (writes usage to stdout and sets
- * *exit_now to 1), --threads=N, --device=cpu, --quiet, --stats. Unknown
- * options fail. */
+ * *exit_now to 1), --threads=N, --device=cpu, --quiet (no progress line),
+ * --resume (dl_training.h), --stats. Unknown options fail. */
 int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now);
 /* A buffer of `bytes` bytes (0 allowed), 64-byte aligned, never null on success. */
 int dl_buffer_alloc(dl_context *ctx, int64_t bytes, void **out);

@@ -67,6 +67,7 @@ void Emitter::emitMain() {
 
   b_.SetInsertPoint(body);
   declareStorages();
+  prepareCheckpoints();
   emitRegion(module_.main());
   freeStorages();
   callRuntime("dl_context_destroy", b_.getVoidTy(), {ctx_});
@@ -119,7 +120,7 @@ void Emitter::emitOp(const ir::Op &op) {
     if (op.kind == OpKind::Print) return emitPrint(op);
     if (op.kind == OpKind::SizeOf) return emitSizeOf(op);
     if (op.kind == OpKind::Check) return emitCheck(op);
-    break;
+    return emitCheckpointOp(op);
   case ir::Category::Data: return emitData(op);
   case ir::Category::Kernel: return emitFused(op);
   case ir::Category::Derivative:

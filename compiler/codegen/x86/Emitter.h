@@ -70,7 +70,16 @@ private:
   struct StorageSlot {
     const ir::Storage *storage = nullptr;
     llvm::Value *data = nullptr;      // alloca of ptr: the buffer (null until the first Store)
-    std::vector<llvm::Value *> dims;  // alloca of i64 per dim
+    std::vector<llvm::Value *> dims;  // i64 per dim, in dimsArray
+    llvm::Value *dimsArray = nullptr; // alloca of rank i64 (null for rank 0)
+  };
+  // Every storage, as the checkpoint functions take them (dl_training.h):
+  // arrays in main's frame, filled once at the start.
+  struct StorageTable {
+    llvm::Value *names = nullptr, *dtypes = nullptr, *ranks = nullptr, *staticDims = nullptr;
+    llvm::Value *buffers = nullptr, *dims = nullptr;
+    int64_t count = 0;
+    uint64_t fingerprint = 0;
   };
   // What a region owns: buffers to free at its end, symbols to unbind.
   struct Scope {
@@ -166,6 +175,12 @@ private:
   // runtime's pointer-to-array arguments.
   llvm::Value *arrayOf(llvm::Type *type, const std::vector<llvm::Value *> &values, const char *name);
 
+  // ---- EmitCheckpoint.cpp: checkpoint, resume and progress -----------------
+  void emitCheckpointOp(const ir::Op &op);  // Checkpoint, Resume, ResumeIndex, Progress
+  // After declareStorages: the storage table, or (without a checkpoint) the
+  // check that --resume was not given.
+  void prepareCheckpoints();
+
   // ---- Emitter.cpp: values, memory, loops, checks ---------------------------
   llvm::Type *elementType(DType dtype);
   static int64_t elementSize(DType dtype);
@@ -233,6 +248,7 @@ private:
   std::unordered_map<const DimSymbol *, llvm::Value *> symbols_;
   std::vector<std::pair<const DimSymbol *, llvm::Value *>> symbolUndo_;
   std::map<std::string, StorageSlot> storages_;
+  StorageTable storageTable_;
   std::map<std::string, llvm::Constant *> strings_;
   std::unordered_set<const ir::Op *> inPlaceLoads_;  // InPlaceLoads.h
   std::unordered_set<const ir::Op *> transposeViews_;      // TransposeViews.h
