@@ -8,7 +8,16 @@
 #include "ThreadPool.h"
 #include "dl_runtime.h"
 
+#include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
+
+// A series of points collected for plot() (include/dl_plot.h).
+struct dl_series {
+  std::string name;
+  std::vector<double> x, y;
+};
 
 struct dl_context {
   dl::Generator generator;
@@ -18,6 +27,7 @@ struct dl_context {
   dl::BufferCache buffers;  // dl_buffer_alloc's memory, reused across steps
   bool printStats = false;  // --stats
   std::string lastError;
+  std::map<int64_t, dl_series> series;  // plot(): the series of the program, by id
 };
 
 namespace dl {
