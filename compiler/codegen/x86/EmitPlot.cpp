@@ -43,9 +43,8 @@ void Emitter::emitPlot(const ir::Op &op) {
     const RtTensor &x = operand(op, 0), &y = operand(op, 1), &classes = operand(op, 2);
     failIf(b_.CreateICmpNE(x.dims[0], y.dims[0]), "plot_boundary: {} points but {} labels", op.loc, x.dims[0],
            y.dims[0]);
-    (void)classes;
     return callChecked("dl_plot_boundary", {ctx_, stringConstant(op.attrs.name), x.data, y.data, x.dims[0],
-                                            operand(op, 2).data, i64(op.attrs.axis),
+                                            classes.data, i64(op.attrs.axis),
                                             stringConstant(op.attrs.text.empty() ? "" : op.attrs.text[0])});
   }
   default:

@@ -134,7 +134,6 @@ def check_activation(path):
                 if p.left <= c < p.left + p.w and p.top <= r < p.top + p.h]
         if STRONG[0] not in near:
             fail("sigmoid's colour is not at (%g, %g), pixel (%d, %d)" % (x, y, col, row))
-    # Far from every curve, e.g. (x=-2.5, y=f(x)+0.3 above all of them): background.
     print("activation ok:", path)
 
 
