@@ -76,6 +76,7 @@ public:
   // defaulted (kept as instances); with `everything`, the rest.
   void checkUncalledDeclarations(const ast::Module &module, bool everything);
   void unknownParamDimension(const ast::DimExpr &d);
+  void checkOptimizerDeclaration(const ast::OptimizerDecl &decl);
 
   // ---- SemaStmt.cpp ----
   void checkBlock(ast::Block &block, Scope &scope);

@@ -1,5 +1,6 @@
 // Declarations: written types, and the instantiation of functions, models
 // and optimizers (see Sema.h for the scheme).
+#include <algorithm>
 #include <sstream>
 
 #include "sema/Analyzer.h"
@@ -665,7 +666,53 @@ void Analyzer::checkUncalledDeclarations(const Module &module, bool everything) 
                             *scope, SourceRange());
     }
   }
+  if (everything)
+    for (auto &opt : module.optimizers) {
+      bool instantiated = false;
+      for (auto &o : program_.optimizers) instantiated = instantiated || o->decl == opt.get();
+      if (!instantiated) checkOptimizerDeclaration(*opt);
+    }
   --symbolic_;
+}
+
+// An optimizer never created: its update rule is checked with the parameter,
+// its gradient and its states unknown (error types), its settings of their
+// declared types. The instance exists only for this check.
+void Analyzer::checkOptimizerDeclaration(const OptimizerDecl &decl) {
+  OptimizerInstance inst;
+  inst.decl = &decl;
+  inst.display = decl.name + "(?)";
+  Scope *optScope = newScope(globalScope_.get(), Scope::Model);
+  for (size_t i = 0; i < decl.params.size(); ++i) {
+    const Param &p = decl.params[i];
+    DType d = p.declared && p.declared->name == "f64" ? DType::F64
+              : p.declared && (p.declared->name == "int" || p.declared->name == "i32") ? DType::I32 : DType::F32;
+    Symbol *s = newSymbol(Symbol::Hyper, p.name, p.range, Type::scalar(d, true));
+    s->index = static_cast<int>(i);
+    optScope->define(s);
+  }
+  Symbol *step = newSymbol(Symbol::StepCount, "t", decl.nameRange, Type::scalar(DType::I32, true));
+  optScope->define(step);
+  const FnDecl *update = nullptr;
+  for (auto &m : decl.methods)
+    if (m->name == "update") update = m.get();
+  if (!update || update->params.size() != 2) {
+    error(decl.nameRange, "optimizer '" + decl.name + "' needs a method 'fn update(p, g)'");
+    return;
+  }
+  Scope *states = newScope(optScope, Scope::Block);
+  for (auto &state : decl.states) {
+    if (states->lookupHere(state.name)) {
+      error(state.range, "state '" + state.name + "' is declared twice");
+      continue;
+    }
+    Symbol *s = newSymbol(Symbol::State, state.name, state.range, Type::error());
+    s->isMutable = true;
+    states->define(s);
+  }
+  instantiateFunction(*update, {Type::error(), Type::error()}, nullptr, &inst, *states, SourceRange());
+  auto &fns = program_.functions;
+  fns.erase(std::remove_if(fns.begin(), fns.end(), [&](auto &f) { return f->optimizer == &inst; }), fns.end());
 }
 
 }  // namespace dlc::sema
