@@ -59,14 +59,16 @@ struct Area {
 void drawAxes(Canvas &c, const Area &a, const std::string &title, const std::string &xlabel,
               const std::string &ylabel, bool grid) {
   double xs = tickStep(a.x0, a.x1, std::max(2, a.width / 80)), ys = tickStep(a.y0, a.y1, std::max(2, a.height / 60));
-  for (double t = std::ceil(a.x0 / xs - 1e-9) * xs; t <= a.x1 + xs * 1e-9; t += xs) {
+  int guard = 0;  // a few dozen ticks at most, whatever the rounding
+  for (double t = std::ceil(a.x0 / xs - 1e-9) * xs; t <= a.x1 + xs * 1e-9 && ++guard < 64; t += xs) {
     int x = static_cast<int>(std::lround(a.px(t)));
     if (grid) c.fill(x, a.top, 1, a.height, kGrid);
     c.fill(x, a.top + a.height, 1, 5, kText);
     std::string label = tickLabel(t, xs);
     c.text(x - textWidth(label, 1) / 2, a.top + a.height + 8, label, kText, 1);
   }
-  for (double t = std::ceil(a.y0 / ys - 1e-9) * ys; t <= a.y1 + ys * 1e-9; t += ys) {
+  guard = 0;
+  for (double t = std::ceil(a.y0 / ys - 1e-9) * ys; t <= a.y1 + ys * 1e-9 && ++guard < 64; t += ys) {
     int y = static_cast<int>(std::lround(a.py(t)));
     if (grid) c.fill(a.left, y, a.width, 1, kGrid);
     c.fill(a.left - 5, y, 5, 1, kText);
