@@ -398,8 +398,8 @@ ModelInstance *Analyzer::instantiateModel(const ModelDecl &decl, CallExpr &call,
     Type type = value->type;
     // Inside a symbolic model, a layer's sizes may be symbolic too.
     if (symbolic_ > 0 && !value->constInt && !value->constFloat && type.isScalar() &&
-        (wantsInt || (!wantsFloat && type.tensor.dtype == DType::I32))) {
-      symbolicHyper(dimOf(*value, p.name));
+        type.tensor.dtype != DType::Bool && !(wantsInt && isFloat(type.tensor.dtype))) {
+      symbolicHyper(type.tensor.dtype == DType::I32 ? std::optional<Dim>(dimOf(*value, p.name)) : std::nullopt);
       continue;
     }
     if (wantsInt && !value->constInt) {
