@@ -184,11 +184,30 @@ int dl_plot_series(dl_context *ctx, const char *path, int64_t count, const int64
     }
   }
   c.clearClip();
-  // The legend, in the top-right corner of the area.
+  // The legend, in the corner of the area where it hides the fewest drawn
+  // pixels (top-right when they tie).
   int widest = 0;
   for (auto *s : series) widest = std::max(widest, textWidth(s->name, 1));
   int boxW = widest + 36, boxH = static_cast<int>(series.size()) * 14 + 8;
   int bx = a.left + a.width - boxW - 8, by = a.top + 8;
+  int fewest = -1;
+  for (int corner = 0; corner < 4; ++corner) {
+    int x = corner % 2 == 0 ? a.left + a.width - boxW - 8 : a.left + 8;
+    int y = corner < 2 ? a.top + 8 : a.top + a.height - boxH - 8;
+    int hidden = 0;
+    for (int j = std::max(y, 0); j < std::min(y + boxH, c.height()); ++j)
+      for (int i = std::max(x, 0); i < std::min(x + boxW, c.width()); ++i) {
+        Color p = c.at(i, j);
+        bool empty = (p.r == kWhite.r && p.g == kWhite.g && p.b == kWhite.b) ||
+                     (p.r == kGrid.r && p.g == kGrid.g && p.b == kGrid.b);
+        hidden += empty ? 0 : 1;
+      }
+    if (fewest < 0 || hidden < fewest) {
+      fewest = hidden;
+      bx = x;
+      by = y;
+    }
+  }
   c.fill(bx, by, boxW, boxH, kWhite);
   c.fill(bx, by, boxW, 1, kText);
   c.fill(bx, by + boxH - 1, boxW, 1, kText);
