@@ -32,10 +32,12 @@ int dl_series_add(dl_context *ctx, int64_t id, dl_dtype xdtype, const void *x, d
 int dl_plot_series(dl_context *ctx, const char *path, int64_t count, const int64_t *ids, const char *title,
                    const char *xlabel, const char *ylabel);
 
-/* The pixel grid of a decision-boundary picture of size x size pixels over
- * the points x (f32[n, 2]), padded by 10% on each side: out (f32[size *
- * size, 2], row-major from the top-left pixel) gets each pixel's centre. */
-int dl_plot_grid(dl_context *ctx, const float *x, int64_t n, int64_t size, float *out);
+/* The pixel grid of the decision-boundary picture `path` (named in errors),
+ * size x size pixels over the points x (f32[n, 2]) padded by 10% on each
+ * side: out (f32[size * size, 2], row-major from the top-left pixel) gets
+ * each pixel's centre. DL_ERR_ARG when there are no points or one is not
+ * finite. */
+int dl_plot_grid(dl_context *ctx, const char *path, const float *x, int64_t n, int64_t size, float *out);
 /* The picture: each pixel coloured by classes[row * size + col] (the model's
  * class at the pixel of dl_plot_grid), the points x drawn over it in the
  * colour of their labels y (i32[n]). */

@@ -251,9 +251,9 @@ bool boundaryBounds(const float *x, int64_t n, double b[4]) {
 int checkBoundaryArgs(dl_context *ctx, const char *what, const float *x, int64_t n, int64_t size, double b[4]) {
   if (x == nullptr || n < 0 || size < 8 || size > 4096)
     return fail(ctx, DL_ERR_ARG, std::string(what) + ": bad arguments");
-  if (n == 0) return fail(ctx, DL_ERR_ARG, std::string(what) + ": there are no points to plot");
+  if (n == 0) return fail(ctx, DL_ERR_ARG, std::string(what) + ": there are no points (nothing was written)");
   if (!boundaryBounds(x, n, b))
-    return fail(ctx, DL_ERR_ARG, std::string(what) + ": a point's coordinate is not finite");
+    return fail(ctx, DL_ERR_ARG, std::string(what) + ": a point's coordinate is not finite (nothing was written)");
   return DL_OK;
 }
 
@@ -261,10 +261,12 @@ int checkBoundaryArgs(dl_context *ctx, const char *what, const float *x, int64_t
 
 extern "C" {
 
-int dl_plot_grid(dl_context *ctx, const float *x, int64_t n, int64_t size, float *out) {
+int dl_plot_grid(dl_context *ctx, const char *path, const float *x, int64_t n, int64_t size, float *out) {
   DL_CHECK_CONTEXT(ctx);
+  if (path == nullptr) return fail(ctx, DL_ERR_ARG, "dl_plot_grid: null path");
   double b[4];
-  if (int status = checkBoundaryArgs(ctx, "plot_boundary", x, n, size, b)) return status;
+  if (int status = checkBoundaryArgs(ctx, ("cannot plot '" + std::string(path) + "'").c_str(), x, n, size, b))
+    return status;
   if (out == nullptr) return fail(ctx, DL_ERR_ARG, "dl_plot_grid: null output");
   for (int64_t row = 0; row < size; ++row)
     for (int64_t col = 0; col < size; ++col) {

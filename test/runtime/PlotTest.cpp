@@ -83,17 +83,18 @@ TEST_F(Plot, MissingDirectoryIsAnIoErrorNamingTheFile) {
 TEST_F(Plot, GridHoldsPixelCentres) {
   const float points[4] = {0, 0, 1, 2};
   float grid[10 * 10 * 2];
-  ASSERT_EQ(dl_plot_grid(ctx_, points, 2, 10, grid), DL_OK);
+  ASSERT_EQ(dl_plot_grid(ctx_, "b.png", points, 2, 10, grid), DL_OK);
   // x in [-0.1, 1.1], y in [-0.2, 2.2]; pixel (row 0, col 0) centre:
   EXPECT_FLOAT_EQ(grid[0], static_cast<float>(-0.1 + 0.5 * 1.2 / 10));
   EXPECT_FLOAT_EQ(grid[1], static_cast<float>(2.2 - 0.5 * 2.4 / 10));
   // row 9, col 9: the bottom-right pixel.
   EXPECT_FLOAT_EQ(grid[2 * 99], static_cast<float>(-0.1 + 9.5 * 1.2 / 10));
   EXPECT_FLOAT_EQ(grid[2 * 99 + 1], static_cast<float>(2.2 - 9.5 * 2.4 / 10));
-  EXPECT_EQ(dl_plot_grid(ctx_, points, 0, 10, grid), DL_ERR_ARG);  // no points
-  EXPECT_EQ(dl_plot_grid(ctx_, points, 2, 4, grid), DL_ERR_ARG);   // too small
+  EXPECT_EQ(dl_plot_grid(ctx_, "b.png", points, 0, 10, grid), DL_ERR_ARG);  // no points
+  EXPECT_STREQ(dl_context_last_error(ctx_), "cannot plot 'b.png': there are no points (nothing was written)");
+  EXPECT_EQ(dl_plot_grid(ctx_, "b.png", points, 2, 4, grid), DL_ERR_ARG);   // too small
   const float nan[2] = {0, std::numeric_limits<float>::quiet_NaN()};
-  EXPECT_EQ(dl_plot_grid(ctx_, nan, 1, 10, grid), DL_ERR_ARG);
+  EXPECT_EQ(dl_plot_grid(ctx_, "b.png", nan, 1, 10, grid), DL_ERR_ARG);
 }
 
 }  // namespace

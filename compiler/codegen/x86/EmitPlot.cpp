@@ -36,7 +36,7 @@ void Emitter::emitPlot(const ir::Op &op) {
   case OpKind::PlotGrid: {
     const RtTensor &x = operand(op, 0);
     RtTensor out = allocate(DType::F32, resultDims(op.result->type, {}));
-    callChecked("dl_plot_grid", {ctx_, x.data, x.dims[0], i64(op.attrs.axis), out.data});
+    callChecked("dl_plot_grid", {ctx_, stringConstant(op.attrs.name), x.data, x.dims[0], i64(op.attrs.axis), out.data});
     return define(op, out);
   }
   case OpKind::PlotBoundary: {
