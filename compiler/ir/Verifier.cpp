@@ -65,6 +65,7 @@ private:
       fail(op, "needs one region per parameter");
     if (c == Category::Data) data(op);
     if (op.kind == OpKind::Fused) fused(op);
+    if (op.kind == OpKind::KernelOutput) kernelOutput(op);
     if (op.kind == OpKind::Check && (op.operands.empty() || op.operands.size() > 3 || op.attrs.text.size() != 1))
       fail(op, "needs a condition, at most two values and a message");
     if (op.kind == OpKind::Randperm && op.result &&
@@ -115,6 +116,23 @@ private:
     const Op &last = *body.ops.back();
     if (last.result && op.result && last.result->type != op.result->type)
       fail(op, "gives " + op.result->type.str() + " but its last op gives " + last.result->type.str());
+    for (double d : op.attrs.data)
+      if (!(d >= 0 && d + 1 < static_cast<double>(body.ops.size()) && d == static_cast<double>(static_cast<size_t>(d))))
+        fail(op, "names an extra output that is not one of its ops before the last");
+  }
+
+  // kernel_output: the attr axis-th extra output of the fused kernel it reads.
+  void kernelOutput(const Op &op) {
+    const Value *k = op.operands.empty() ? nullptr : op.operands[0];
+    if (!k || !k->def || k->def->kind != OpKind::Fused || op.attrs.axis < 0 ||
+        op.attrs.axis >= static_cast<int64_t>(k->def->attrs.data.size())) {
+      fail(op, "needs a fused kernel with at least " + std::to_string(op.attrs.axis + 1) + " extra outputs");
+      return;
+    }
+    const Region &body = *k->def->regions.at(0);
+    size_t n = static_cast<size_t>(k->def->attrs.data[static_cast<size_t>(op.attrs.axis)]);
+    if (n < body.ops.size() && body.ops[n]->result && op.result && body.ops[n]->result->type != op.result->type)
+      fail(op, "gives " + op.result->type.str() + " for a kernel value of " + body.ops[n]->result->type.str());
   }
 
   void data(const Op &op) {

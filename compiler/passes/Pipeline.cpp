@@ -1,12 +1,14 @@
 // The optimisation pipeline: an explicit list, as the driver's stages are.
+#include "passes/CommonSubexpr.h"
 #include "passes/DeadCode.h"
 #include "passes/FuseElementwise.h"
+#include "passes/Simplify.h"
 
 namespace dlc::passes {
 
 std::vector<Pass> pipelineFor(int optLevel) {
   if (optLevel <= 0) return {};
-  return {createDeadCodePass(), createFuseElementwisePass()};
+  return {createSimplifyPass(), createCommonSubexprPass(), createDeadCodePass(), createFuseElementwisePass()};
 }
 
 std::vector<Pass> allPasses() { return pipelineFor(2); }
