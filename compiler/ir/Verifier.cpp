@@ -64,7 +64,7 @@ private:
     if (op.kind == OpKind::Minimize && op.regions.size() + 1 != op.operands.size())
       fail(op, "needs one region per parameter");
     if (c == Category::Data) data(op);
-    if (op.kind == OpKind::Fused) fused(op);
+    if (op.kind == OpKind::Fused || op.kind == OpKind::FusedRows) fused(op);
     if (op.kind == OpKind::KernelOutput) kernelOutput(op);
     if (op.kind == OpKind::Check && (op.operands.empty() || op.operands.size() > 3 || op.attrs.text.size() != 1))
       fail(op, "needs a condition, at most two values and a message");
@@ -108,7 +108,10 @@ private:
     const Region &body = *op.regions[0];
     std::set<const Value *> readable(op.operands.begin(), op.operands.end());
     for (auto &inner : body.ops) {
-      if (!isElementwise(inner->kind) || !inner->result) fail(*inner, "cannot be part of a fused kernel");
+      bool rowOp = op.kind == OpKind::FusedRows &&
+                   (category(inner->kind) == Category::Reduce || inner->kind == OpKind::ReduceTo ||
+                    inner->kind == OpKind::BroadcastTo);
+      if (!(isElementwise(inner->kind) || rowOp) || !inner->result) fail(*inner, "cannot be part of a fused kernel");
       for (const Value *v : inner->operands)
         if (v && !readable.count(v)) fail(*inner, "reads a value that is not an operand of its kernel");
       if (inner->result) readable.insert(inner->result);
@@ -124,7 +127,7 @@ private:
   // kernel_output: the attr axis-th extra output of the fused kernel it reads.
   void kernelOutput(const Op &op) {
     const Value *k = op.operands.empty() ? nullptr : op.operands[0];
-    if (!k || !k->def || k->def->kind != OpKind::Fused || op.attrs.axis < 0 ||
+    if (!k || !k->def || (k->def->kind != OpKind::Fused && k->def->kind != OpKind::FusedRows) || op.attrs.axis < 0 ||
         op.attrs.axis >= static_cast<int64_t>(k->def->attrs.data.size())) {
       fail(op, "needs a fused kernel with at least " + std::to_string(op.attrs.axis + 1) + " extra outputs");
       return;

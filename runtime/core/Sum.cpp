@@ -108,7 +108,8 @@ T innerVectorSum(const T *x, int64_t n) {
   constexpr int ilp = 4;
   const int64_t rows = vectors / ilp;
   T partial[ilp * Lanes];
-  cascadeColumns<T, ilp * Lanes>(x, ilp * Lanes, rows, partial);
+  if (rows > 0) cascadeColumns<T, ilp * Lanes>(x, ilp * Lanes, rows, partial);
+  else std::fill(partial, partial + ilp * Lanes, T(0));  // what the cascade of nothing gives
   for (int l = 0; l < Lanes; ++l) {
     T first = partial[l];
     for (int64_t i = rows * ilp; i < vectors; ++i) first += x[l + i * Lanes];

@@ -91,6 +91,8 @@ private:
   void emitElementwise(const ir::Op &op);
   void emitFused(const ir::Op &op);
   void emitKernelOutput(const ir::Op &op);
+  // ---- EmitRows.cpp ---------------------------------------------------------
+  void emitFusedRows(const ir::Op &op);
   // The op's value for one element, from its operands' elements (each in its
   // operand's dtype), as the elementwise op computes it.
   using ElementFunction = std::function<llvm::Value *(const std::vector<llvm::Value *> &)>;
