@@ -83,7 +83,13 @@ public:
           if (!producer || inGroup.count(producer) || absorbed.count(producer)) continue;
           if (producer->parentRegion != &region || !fits(*producer, full)) continue;
           bool ok = true;
-          for (Op *u : users_[v]) ok = ok && (inGroup.count(u) || top(u) > i);
+          for (Op *u : users_[v]) {
+            ok = ok && (inGroup.count(u) || top(u) > i);
+            // A member reads the others by row; a vector along the row is read whole, from outside.
+            if (inGroup.count(u) && u->result->type.dims == full &&
+                ir::rowAccess(v->type.dims, full, full, true) == RowAccess::RowVector)
+              ok = false;
+          }
           if (!ok) continue;
           group.members.push_back(producer);
           inGroup.insert(producer);

@@ -4,6 +4,7 @@
 #include "passes/Simplify.h"
 
 #include <cmath>
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
@@ -32,6 +33,7 @@ bool allEqual(const Value *v, double x) {
   if (!data) return false;
   DType t = v->type.dtype;
   for (double d : *data) {
+    if (t == DType::I32 && !(d >= INT32_MIN && d <= INT32_MAX)) return false;
     double e = t == DType::F32 ? static_cast<double>(static_cast<float>(d)) : d;
     if (t == DType::I32) e = static_cast<double>(static_cast<int32_t>(d));
     if (e != x || std::signbit(e) != std::signbit(x)) return false;
@@ -121,7 +123,10 @@ std::optional<std::vector<double>> fold(const Op &op) {
   std::vector<double> out;
   for (size_t i = 0; i < static_cast<size_t>(*count); ++i) {
     double a = element(*data[0], i, from);
-    if (op.kind == OpKind::Cast && from == DType::I32) a = static_cast<double>(static_cast<int32_t>(a));
+    if (op.kind == OpKind::Cast && from == DType::I32) {
+      if (!(a >= INT32_MIN && a <= INT32_MAX)) return std::nullopt;
+      a = static_cast<double>(static_cast<int32_t>(a));
+    }
     double b = binary ? element(*data[1], i, from) : 0;
     double r;
     if (op.kind == OpKind::Cast) r = a;  // element() rounds to the result type below

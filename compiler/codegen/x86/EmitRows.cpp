@@ -78,19 +78,29 @@ void Emitter::emitFusedRows(const ir::Op &op) {
     auto rowOf = [&](const ir::Value *v) -> RtTensor {
       auto it = rowBuffers.find(v);
       if (it != rowBuffers.end()) return it->second;
+      if (!external.count(v)) {
+        internalError(op.loc, "fused_rows reads a row it does not have");
+        return RtTensor{v->type.dtype, llvm::ConstantPointerNull::get(b_.getPtrTy()), {i64(columns)}};
+      }
       const RtTensor *t = external.at(v);
       return RtTensor{t->dtype, b_.CreateInBoundsGEP(elementType(t->dtype), t->data, rowStart), {i64(columns)}};
     };
     auto perRow = [&](const ir::Value *v, RowAccess access) -> Value * {
       auto it = scalars.find(v);
       if (it != scalars.end()) return it->second;
-      const RtTensor *t = external.at(v);
-      return loadElement(*t, access == RowAccess::RowScalar ? r : i64(0));
+      auto ext = external.find(v);
+      if (ext == external.end()) {
+        internalError(op.loc, "fused_rows reads a value it does not have");
+        return llvm::UndefValue::get(elementType(v->type.dtype));
+      }
+      return loadElement(*ext->second, access == RowAccess::RowScalar ? r : i64(0));
     };
     auto element = [&](const ir::Value *v, const Shape &result, Value *c) -> Value * {
       switch (ir::rowAccess(v->type.dims, result, full, true)) {
       case RowAccess::Full: return loadElement(rowOf(v), c);
-      case RowAccess::RowVector: return loadElement(*external.at(v), c);
+      case RowAccess::RowVector:
+        if (external.count(v)) return loadElement(*external.at(v), c);
+        break;
       case RowAccess::RowScalar: return perRow(v, RowAccess::RowScalar);
       case RowAccess::Scalar: return perRow(v, RowAccess::Scalar);
       case RowAccess::None: break;
