@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "ir/RowSpace.h"
 #include "types/ShapeRules.h"
 
 namespace dlc::ir {
@@ -122,6 +123,47 @@ private:
     for (double d : op.attrs.data)
       if (!(d >= 0 && d + 1 < static_cast<double>(body.ops.size()) && d == static_cast<double>(static_cast<size_t>(d))))
         fail(op, "names an extra output that is not one of its ops before the last");
+    if (op.kind == OpKind::FusedRows) rows(op);
+  }
+
+  // fused_rows: one row space [R..., C]; every value a full row or one per
+  // row; reductions over the last dimension of a full row; broadcasts of one
+  // value per row; elementwise operands readable by row (ir/RowSpace.h).
+  void rows(const Op &op) {
+    const Region &body = *op.regions[0];
+    const Shape *full = nullptr;
+    for (auto &inner : body.ops)
+      if ((category(inner->kind) == Category::Reduce || inner->kind == OpKind::ReduceTo) && !inner->operands.empty() &&
+          inner->operands[0]) {
+        full = &inner->operands[0]->type.dims;
+        break;
+      }
+    if (!full || !isRowSpace(*full)) {
+      fail(op, "needs a reduction over the last dimension of a row space [R..., C]");
+      return;
+    }
+    for (auto &inner : body.ops) {
+      if (!inner->result) continue;
+      const Shape &dims = inner->result->type.dims;
+      bool fullResult = dims == *full;
+      if (!fullResult && !isRowScalar(dims, *full)) fail(*inner, "gives neither a full row nor one value per row");
+      bool reduction = category(inner->kind) == Category::Reduce || inner->kind == OpKind::ReduceTo;
+      if (reduction) {
+        int64_t last = static_cast<int64_t>(full->size()) - 1;
+        bool lastAxis = inner->kind == OpKind::ReduceTo || (!inner->attrs.allAxes && (inner->attrs.axis == last || inner->attrs.axis == -1));
+        if (inner->kind == OpKind::Argmax || fullResult || !lastAxis || inner->operands.size() != 1 ||
+            !inner->operands[0] || inner->operands[0]->type.dims != *full || !isFloat(inner->result->type.dtype))
+          fail(*inner, "is not a float reduction of a full row over its last dimension");
+      } else if (inner->kind == OpKind::BroadcastTo) {
+        if (!fullResult || inner->operands.size() != 1 || !inner->operands[0] ||
+            inner->operands[0]->type.rank() != full->size() || !isRowScalar(inner->operands[0]->type.dims, *full))
+          fail(*inner, "does not broadcast one value per row to the full row");
+      } else {
+        for (const Value *v : inner->operands)
+          if (v && rowAccess(v->type.dims, dims, *full, fullResult) == RowAccess::None)
+            fail(*inner, "reads " + v->type.str() + ", which is not readable by row");
+      }
+    }
   }
 
   // kernel_output: the attr axis-th extra output of the fused kernel it reads.
