@@ -10,6 +10,7 @@
 // as written. Each std::fma placement was confirmed against torch on ~10^6
 // draws; the tests in test/reference pin them down.
 #include "Generator.h"
+#include "Vectorize.h"
 
 #include <algorithm>
 #include <cmath>
@@ -140,7 +141,7 @@ void normalFill16(double *data, double mean, double std) {
 // fillUniform computes one draw at a time, here in a loop the compiler
 // vectorises (with the FMA instructions where the CPU has them; std::fma
 // rounds once either way, so the numbers are the same).
-__attribute__((target("avx2,fma"), optimize("tree-vectorize"))) void uniformFromWordsFma(
+__attribute__((target("avx2,fma"))) DL_VECTORIZE void uniformFromWordsFma(
     const uint32_t *words, float *out, int64_t n, float range, float lo) {
   for (int64_t i = 0; i < n; ++i)
     out[i] = std::fma(static_cast<float>(static_cast<int32_t>(words[i] & 0xFFFFFFu)) * 0x1.0p-24f, range, lo);
@@ -155,7 +156,7 @@ void uniformFromWords(const uint32_t *words, float *out, int64_t n, float range,
 
 // The Mersenne twister's state update (MT19937's generate step), all 624
 // words at once, as libstdc++'s _M_gen_rand does.
-__attribute__((optimize("tree-vectorize"))) void Mt19937::twist() {
+DL_VECTORIZE void Mt19937::twist() {
   constexpr uint32_t upper = 0x80000000u, lower = 0x7fffffffu, matrix = 0x9908b0dfu;
   constexpr int m = 397;
   for (int i = 0; i < kN - m; ++i) {
@@ -171,7 +172,7 @@ __attribute__((optimize("tree-vectorize"))) void Mt19937::twist() {
   index_ = 0;
 }
 
-__attribute__((optimize("tree-vectorize"))) void Mt19937::fill(uint32_t *out, int64_t n) {
+DL_VECTORIZE void Mt19937::fill(uint32_t *out, int64_t n) {
   while (n > 0) {
     if (index_ >= kN) twist();
     const int64_t k = std::min<int64_t>(n, kN - index_);

@@ -19,6 +19,7 @@
 // The output starts at zero and the sum is added to it. Above 32768 elements
 // torch may split the work across threads; that is not reproduced.
 #include "dl_runtime.h"
+#include "Vectorize.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -59,7 +60,7 @@ T cascade(const T *x, int64_t stride, int64_t n) {
 // the lanes are independent, which lets the compiler vectorise across them,
 // as ATen's vectorised outer sum does.
 template <typename T, int W>
-__attribute__((optimize("tree-vectorize"))) void cascadeColumns(const T *x, int64_t stride, int64_t n, T *out) {
+DL_VECTORIZE void cascadeColumns(const T *x, int64_t stride, int64_t n, T *out) {
   constexpr int levels = 4;
   const int64_t power = std::max<int64_t>(4, ceilLog2(n) / levels);
   const int64_t step = int64_t(1) << power;
