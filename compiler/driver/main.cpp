@@ -54,13 +54,19 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
     dlc::ir::print(*module, std::cout);
     return 0;
   }
+  bool printed = false;
   for (const dlc::passes::Pass &pass : dlc::passes::pipelineFor(options.optLevel)) {
     pass.run(*module);
     if (!verified(*module, pass.name)) return 1;
     if (options.printAfter == pass.name) {
       std::cout << "// after " << pass.name << "\n";
       dlc::ir::print(*module, std::cout);
+      printed = true;
     }
+  }
+  if (!options.printAfter.empty() && !printed) {  // -O0: the IR the pass would have started from
+    std::cout << "// after " << options.printAfter << " (not run at -O" << options.optLevel << ")\n";
+    dlc::ir::print(*module, std::cout);
   }
   if (options.emit == "ir-opt") {
     dlc::ir::print(*module, std::cout);

@@ -66,7 +66,11 @@ private:
     }
     if (op.kind == OpKind::Fill) s = "value = " + number(a.value);
     if (op.kind == OpKind::Randint) s = "lo = " + std::to_string(a.lo) + ", hi = " + std::to_string(a.hi);
-    if (op.kind == OpKind::Concat || op.kind == OpKind::SizeOf) s = "axis = " + std::to_string(a.axis);
+    if ((op.kind == OpKind::Fused || op.kind == OpKind::FusedRows) && !a.data.empty()) {
+      for (size_t i = 0; i < a.data.size(); ++i) s += (i ? ", " : "") + number(a.data[i]);
+      s = "[" + s + "]";  // the body ops that are extra outputs
+    }
+    if (op.kind == OpKind::Concat || op.kind == OpKind::SizeOf || op.kind == OpKind::KernelOutput) s = "axis = " + std::to_string(a.axis);
     if (op.kind == OpKind::LoadCsv)
       s += ", label = " + std::to_string(a.labelColumn) + ", classes = " + std::to_string(a.classes) +
            ", header = " + std::to_string(a.header);

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "ir/RowSpace.h"
 #include "types/ShapeRules.h"
 
 namespace dlc::ir {
@@ -67,7 +68,8 @@ private:
     if (op.kind == OpKind::Minimize && op.regions.size() + 1 != op.operands.size())
       fail(op, "needs one region per parameter");
     if (c == Category::Data) data(op);
-    if (op.kind == OpKind::Fused) fused(op);
+    if (op.kind == OpKind::Fused || op.kind == OpKind::FusedRows) fused(op);
+    if (op.kind == OpKind::KernelOutput) kernelOutput(op);
     if (op.kind == OpKind::Check && (op.operands.empty() || op.operands.size() > 3 || op.attrs.text.size() != 1))
       fail(op, "needs a condition, at most two values and a message");
     if (op.kind == OpKind::Randperm && op.result &&
@@ -110,7 +112,10 @@ private:
     const Region &body = *op.regions[0];
     std::set<const Value *> readable(op.operands.begin(), op.operands.end());
     for (auto &inner : body.ops) {
-      if (!isElementwise(inner->kind) || !inner->result) fail(*inner, "cannot be part of a fused kernel");
+      bool rowOp = op.kind == OpKind::FusedRows &&
+                   (category(inner->kind) == Category::Reduce || inner->kind == OpKind::ReduceTo ||
+                    inner->kind == OpKind::BroadcastTo);
+      if (!(isElementwise(inner->kind) || rowOp) || !inner->result) fail(*inner, "cannot be part of a fused kernel");
       for (const Value *v : inner->operands)
         if (v && !readable.count(v)) fail(*inner, "reads a value that is not an operand of its kernel");
       if (inner->result) readable.insert(inner->result);
@@ -118,6 +123,64 @@ private:
     const Op &last = *body.ops.back();
     if (last.result && op.result && last.result->type != op.result->type)
       fail(op, "gives " + op.result->type.str() + " but its last op gives " + last.result->type.str());
+    for (double d : op.attrs.data)
+      if (!(d >= 0 && d + 1 < static_cast<double>(body.ops.size()) && d == static_cast<double>(static_cast<size_t>(d))))
+        fail(op, "names an extra output that is not one of its ops before the last");
+    if (op.kind == OpKind::FusedRows) rows(op);
+  }
+
+  // fused_rows: one row space [R..., C]; every value a full row or one per
+  // row; reductions over the last dimension of a full row; broadcasts of one
+  // value per row; elementwise operands readable by row (ir/RowSpace.h).
+  void rows(const Op &op) {
+    const Region &body = *op.regions[0];
+    const Shape *full = nullptr;
+    for (auto &inner : body.ops)
+      if ((category(inner->kind) == Category::Reduce || inner->kind == OpKind::ReduceTo) && !inner->operands.empty() &&
+          inner->operands[0]) {
+        full = &inner->operands[0]->type.dims;
+        break;
+      }
+    if (!full || !isRowSpace(*full)) {
+      fail(op, "needs a reduction over the last dimension of a row space [R..., C]");
+      return;
+    }
+    for (auto &inner : body.ops) {
+      if (!inner->result) continue;
+      const Shape &dims = inner->result->type.dims;
+      bool fullResult = dims == *full;
+      if (!fullResult && !isRowScalar(dims, *full)) fail(*inner, "gives neither a full row nor one value per row");
+      bool reduction = category(inner->kind) == Category::Reduce || inner->kind == OpKind::ReduceTo;
+      if (reduction) {
+        int64_t last = static_cast<int64_t>(full->size()) - 1;
+        bool lastAxis = inner->kind == OpKind::ReduceTo || (!inner->attrs.allAxes && (inner->attrs.axis == last || inner->attrs.axis == -1));
+        if (inner->kind == OpKind::Argmax || fullResult || !lastAxis || inner->operands.size() != 1 ||
+            !inner->operands[0] || inner->operands[0]->type.dims != *full || !isFloat(inner->result->type.dtype))
+          fail(*inner, "is not a float reduction of a full row over its last dimension");
+      } else if (inner->kind == OpKind::BroadcastTo) {
+        if (!fullResult || inner->operands.size() != 1 || !inner->operands[0] ||
+            inner->operands[0]->type.rank() != full->size() || !isRowScalar(inner->operands[0]->type.dims, *full))
+          fail(*inner, "does not broadcast one value per row to the full row");
+      } else {
+        for (const Value *v : inner->operands)
+          if (v && rowAccess(v->type.dims, dims, *full, fullResult) == RowAccess::None)
+            fail(*inner, "reads " + v->type.str() + ", which is not readable by row");
+      }
+    }
+  }
+
+  // kernel_output: the attr axis-th extra output of the fused kernel it reads.
+  void kernelOutput(const Op &op) {
+    const Value *k = op.operands.empty() ? nullptr : op.operands[0];
+    if (!k || !k->def || (k->def->kind != OpKind::Fused && k->def->kind != OpKind::FusedRows) || op.attrs.axis < 0 ||
+        op.attrs.axis >= static_cast<int64_t>(k->def->attrs.data.size())) {
+      fail(op, "needs a fused kernel with at least " + std::to_string(op.attrs.axis + 1) + " extra outputs");
+      return;
+    }
+    const Region &body = *k->def->regions.at(0);
+    size_t n = static_cast<size_t>(k->def->attrs.data[static_cast<size_t>(op.attrs.axis)]);
+    if (n < body.ops.size() && body.ops[n]->result && op.result && body.ops[n]->result->type != op.result->type)
+      fail(op, "gives " + op.result->type.str() + " for a kernel value of " + body.ops[n]->result->type.str());
   }
 
   void data(const Op &op) {

@@ -3,7 +3,9 @@
 // users were removed goes in the same sweep; repeats until nothing changes.
 #include "passes/DeadCode.h"
 
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace dlc::passes {
 
@@ -33,13 +35,32 @@ void forgetUses(const Op &op, std::unordered_map<const Value *, int> &uses) {
     for (auto &innerOp : inner->ops) forgetUses(*innerOp, uses);
 }
 
-bool sweep(Region &region, std::unordered_map<const Value *, int> &uses) {
+void collectLoaded(const Region &region, std::unordered_set<std::string> &loaded) {
+  for (auto &op : region.ops) {
+    if (op->kind == ir::OpKind::Load) loaded.insert(op->attrs.name);
+    for (auto &inner : op->regions) collectLoaded(*inner, loaded);
+  }
+}
+
+bool sweep(const ir::Module &module, Region &region, std::unordered_map<const Value *, int> &uses,
+           const std::unordered_set<std::string> &loaded) {
   bool changed = false;
   for (size_t i = region.ops.size(); i-- > 0;) {
     Op &op = *region.ops[i];
     // A kernel's last op gives the kernel's value without a use: keep its body whole.
     if (ir::category(op.kind) != Category::Kernel)
-      for (auto &inner : op.regions) changed = sweep(*inner, uses) || changed;
+      for (auto &inner : op.regions) changed = sweep(module, *inner, uses, loaded) || changed;
+    // A store to a `var` that is never read (a function's return slot, once
+    // lowering has forwarded the value) goes too.
+    if (op.kind == ir::OpKind::Store && !loaded.count(op.attrs.name)) {
+      const ir::Storage *storage = module.findStorage(op.attrs.name);
+      if (storage && storage->kind == ir::Storage::Var) {
+        forgetUses(op, uses);
+        region.ops.erase(region.ops.begin() + static_cast<ptrdiff_t>(i));
+        changed = true;
+        continue;
+      }
+    }
     if (!op.result || uses[op.result] > 0 || !isRemovableWhenUnused(op)) continue;
     forgetUses(op, uses);
     op.result->def = nullptr;  // the Value outlives its op (ir/IR.h)
@@ -53,7 +74,9 @@ bool sweep(Region &region, std::unordered_map<const Value *, int> &uses) {
 void run(ir::Module &module) {
   std::unordered_map<const Value *, int> uses;
   countUses(module.main(), uses);
-  while (sweep(module.main(), uses)) {
+  std::unordered_set<std::string> loaded;
+  collectLoaded(module.main(), loaded);
+  while (sweep(module, module.main(), uses, loaded)) {
   }
 }
 

@@ -4,6 +4,8 @@
 // and any op whose operands have
 // sizes known only at run time and that checks them (a broadcast or product
 // of mismatched sizes must still stop the program, as PyTorch would).
+// Stores to a `var` storage that no op loads (a function's return slot whose
+// value lowering forwarded) are removed as well.
 #pragma once
 
 #include "passes/Pass.h"

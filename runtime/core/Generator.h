@@ -10,10 +10,47 @@
 
 #include <cstdint>
 #include <optional>
-#include <random>
+#include <iosfwd>
 #include <string>
 
 namespace dl {
+
+// std::mt19937, word for word (the same seeding, twist and tempering), with a
+// bulk fill that twists the whole state at once and tempers a block of words
+// in a plain loop, so that initialising a large tensor does not pay a call
+// and a branch per draw.
+class Mt19937 {
+public:
+  static constexpr int kN = 624;
+
+  void seed(uint32_t value) {
+    state_[0] = value;
+    for (uint32_t i = 1; i < kN; ++i) state_[i] = 1812433253u * (state_[i - 1] ^ (state_[i - 1] >> 30)) + i;
+    index_ = kN;
+  }
+  uint32_t operator()() {
+    if (index_ >= kN) twist();
+    return temper(state_[index_++]);
+  }
+  // out[0..n) = the next n words, as n calls of operator() give them.
+  void fill(uint32_t *out, int64_t n);
+  // The state as text in libstdc++'s std::mt19937 format (the 624 words,
+  // then the position); read leaves the engine alone on malformed text.
+  void write(std::ostream &out) const;
+  bool read(std::istream &in);
+
+private:
+  static uint32_t temper(uint32_t y) {
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    return y ^ (y >> 18);
+  }
+  void twist();
+
+  uint32_t state_[kN];
+  int index_ = kN;
+};
 
 class Generator {
 public:
@@ -61,7 +98,7 @@ public:
   template <typename T> void fillRandint(T *out, int64_t n, uint64_t range, int64_t lo);
 
 private:
-  std::mt19937 engine_;
+  Mt19937 engine_;
   std::optional<double> nextDoubleNormal_;
 };
 

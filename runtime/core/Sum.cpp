@@ -19,6 +19,7 @@
 // The output starts at zero and the sum is added to it. Above 32768 elements
 // torch may split the work across threads; that is not reproduced.
 #include "dl_runtime.h"
+#include "Vectorize.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -53,6 +54,41 @@ T cascade(const T *x, int64_t stride, int64_t n) {
   return acc[0];
 }
 
+// cascade() for W neighbouring columns at once: out[w] = cascade(x + w,
+// stride, n). Each column gets exactly cascade's additions in cascade's
+// order (the columns only share the loop control), so the bits are the same;
+// the lanes are independent, which lets the compiler vectorise across them,
+// as ATen's vectorised outer sum does.
+template <typename T, int W>
+DL_VECTORIZE void cascadeColumns(const T *x, int64_t stride, int64_t n, T *out) {
+  constexpr int levels = 4;
+  const int64_t power = std::max<int64_t>(4, ceilLog2(n) / levels);
+  const int64_t step = int64_t(1) << power;
+  const int64_t mask = step - 1;
+  alignas(64) T acc[levels][W] = {};
+  int64_t i = 0;
+  while (i + step <= n) {
+    for (int64_t j = 0; j < step; ++j, ++i) {
+      const T *row = x + i * stride;
+      for (int w = 0; w < W; ++w) acc[0][w] += row[w];
+    }
+    for (int j = 1; j < levels; ++j) {
+      for (int w = 0; w < W; ++w) {
+        acc[j][w] += acc[j - 1][w];
+        acc[j - 1][w] = T(0);
+      }
+      if ((i & (mask << (j * power))) != 0) break;
+    }
+  }
+  for (; i < n; ++i) {
+    const T *row = x + i * stride;
+    for (int w = 0; w < W; ++w) acc[0][w] += row[w];
+  }
+  for (int j = 1; j < levels; ++j)
+    for (int w = 0; w < W; ++w) acc[0][w] += acc[j][w];
+  for (int w = 0; w < W; ++w) out[w] = acc[0][w];
+}
+
 template <typename T>
 T rowSum(const T *x, int64_t stride, int64_t n) {
   constexpr int ilp = 4;
@@ -68,7 +104,19 @@ template <typename T, int Lanes>
 T innerVectorSum(const T *x, int64_t n) {
   const int64_t vectors = n / Lanes;
   T lanes[Lanes];
-  for (int l = 0; l < Lanes; ++l) lanes[l] = rowSum(x + l, Lanes, vectors);
+  // lanes[l] = rowSum(x + l, Lanes, vectors): its four interleaved cascades
+  // are the columns l + Lanes * k (k < 4) of rows of 4 * Lanes elements.
+  constexpr int ilp = 4;
+  const int64_t rows = vectors / ilp;
+  T partial[ilp * Lanes];
+  if (rows > 0) cascadeColumns<T, ilp * Lanes>(x, ilp * Lanes, rows, partial);
+  else std::fill(partial, partial + ilp * Lanes, T(0));  // what the cascade of nothing gives
+  for (int l = 0; l < Lanes; ++l) {
+    T first = partial[l];
+    for (int64_t i = rows * ilp; i < vectors; ++i) first += x[l + i * Lanes];
+    for (int k = 1; k < ilp; ++k) first += partial[l + k * Lanes];
+    lanes[l] = first;
+  }
   T total = T(0);
   for (int64_t k = vectors * Lanes; k < n; ++k) total += x[k];
   for (int l = 0; l < Lanes; ++l) total += lanes[l];
@@ -88,7 +136,12 @@ void sum(const T *in, T *out, int64_t outer, int64_t n, int64_t inner) {
     const int64_t group = inner >= Lanes ? 4 * Lanes : 4;
     const int64_t grouped = inner / group * group;
     int64_t j = 0;
-    for (; j < grouped; ++j) result[j] = T(0) + cascade(block + j, inner, n);
+    alignas(64) T columns[4 * Lanes];
+    for (; j < grouped; j += group) {
+      if (group == 4 * Lanes) cascadeColumns<T, 4 * Lanes>(block + j, inner, n, columns);
+      else cascadeColumns<T, 4>(block + j, inner, n, columns);
+      for (int64_t w = 0; w < group; ++w) result[j + w] = T(0) + columns[w];
+    }
     for (; j < inner; ++j) result[j] = T(0) + rowSum(block + j, inner, n);
   }
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <random>
 #include <vector>
 
 // LANGUAGE.md: `seed(0); rand([5])` starts 0.4963, 0.7682, 0.0885, 0.1320, 0.3074.
@@ -107,4 +108,25 @@ TEST_F(RuntimeTest, RejectsBadArguments) {
   EXPECT_EQ(dl_normal_f32(ctx, x, 4, 0.0, -1.0), DL_ERR_ARG);
   int32_t y[4];
   EXPECT_EQ(dl_randint_i32(ctx, y, 4, 0, 1LL << 40), DL_ERR_ARG);
+}
+
+// The generator's bulk fill (rand of many elements) and its one-draw-at-a-time
+// path (randint) stay in step with std::mt19937, word for word, across the
+// 624-word refills: fills of every awkward size, interleaved with single draws.
+TEST_F(RuntimeTest, BulkDrawsFollowMt19937WordForWord) {
+  for (uint32_t seed : {0u, 1u, 12345u, 4294967295u}) {
+    ASSERT_EQ(dl_generator_seed(ctx, seed), DL_OK);
+    std::mt19937 reference(seed);
+    for (int64_t n : {1, 623, 624, 625, 1000, 5, 3000, 1248, 7}) {
+      std::vector<float> x(static_cast<size_t>(n));
+      ASSERT_EQ(dl_rand_f32(ctx, x.data(), n), DL_OK);
+      for (int64_t i = 0; i < n; ++i) {
+        float expected = static_cast<float>(reference() & 0xFFFFFFu) * 0x1.0p-24f;
+        ASSERT_EQ(x[static_cast<size_t>(i)], expected) << "seed " << seed << ", fill of " << n << ", element " << i;
+      }
+      int32_t k[3];
+      ASSERT_EQ(dl_randint_i32(ctx, k, 3, 0, 1000), DL_OK);
+      for (int32_t v : k) EXPECT_EQ(v, static_cast<int32_t>(reference() % 1000));
+    }
+  }
 }

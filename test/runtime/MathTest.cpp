@@ -77,6 +77,11 @@ const SumCase kSumCases[] = {
   {1, 40, 3, {{0, 0x1.74e6640000000p+9f}, {1, 0x1.7c4ccc0000000p+9f}, {2, 0x1.83b3340000000p+9f}}},  // torch: x.reshape((40, 3)).sum(0)
   {1, 33, 40, {{0, 0x1.e236680000000p+12f}, {1, 0x1.e2f9c40000000p+12f}, {38, 0x1.ff36140000000p+12f}, {39, 0x1.fff9740000000p+12f}}},  // torch: x.reshape((33, 40)).sum(0)
   {1, 100, 9, {{0, 0x1.f9bc000000000p+13f}, {1, 0x1.fae4000000000p+13f}, {7, 0x1.00ea000000000p+14f}, {8, 0x1.017e000000000p+14f}}},  // torch: x.reshape((100, 9)).sum(0)
+  // Groups of 4 columns, long rows, and many levels of the cascade (torch on one thread):
+  {1, 40, 5, {{0, 0x1.4ac0000000000p+10f}, {2, 0x1.5226680000000p+10f}, {4, 0x1.598ccc0000000p+10f}}},  // torch: x.reshape((1, 40, 5)).sum(1)
+  {1, 1000, 1, {{0, 0x1.631b800000000p+17f}}},  // torch: x.reshape((1, 1000, 1)).sum(1)
+  {1, 600, 40, {{0, 0x1.446f000000000p+21f}, {20, 0x1.44f9c00000000p+21f}, {39, 0x1.457d900000000p+21f}}},  // torch: x.reshape((1, 600, 40)).sum(1)
+  {2, 3000, 1, {{0, 0x1.9429500000000p+20f}, {1, 0x1.3049940000000p+22f}}},  // torch: x.reshape((2, 3000, 1)).sum(1)
 };
 
 TEST(SumF32, AddsInTorchsOrder) {

@@ -58,6 +58,13 @@ const char *mathName(OpKind kind) {
 
 RtTensor Emitter::mapElements(const TensorType &type, const std::vector<const RtTensor *> &operands,
                               const std::function<Value *(const std::vector<Value *> &)> &f, SourceLoc loc) {
+  auto one = [&](const std::vector<Value *> &in) { return std::vector<Value *>{f(in)}; };
+  return mapElementsMulti(type, {}, operands, one, loc)[0];
+}
+
+std::vector<RtTensor> Emitter::mapElementsMulti(
+    const TensorType &type, const std::vector<DType> &extraTypes, const std::vector<const RtTensor *> &operands,
+    const std::function<std::vector<Value *>(const std::vector<Value *> &)> &f, SourceLoc loc) {
   const size_t rank = type.rank();
   std::vector<Value *> dims(rank);
   for (size_t d = 0; d < rank; ++d) {
@@ -90,7 +97,12 @@ RtTensor Emitter::mapElements(const TensorType &type, const std::vector<const Rt
     dims[d] = size ? size : symbolSize(rd, loc);
   }
 
-  RtTensor out = allocate(type.dtype, dims);
+  std::vector<RtTensor> outs{allocate(type.dtype, dims)};
+  for (DType extra : extraTypes) outs.push_back(allocate(extra, dims));
+  const RtTensor &out = outs[0];
+  auto storeAll = [&](Value *offset, const std::vector<Value *> &values) {
+    for (size_t k = 0; k < outs.size() && k < values.size(); ++k) storeElement(outs[k], offset, values[k]);
+  };
   // An operand shaped like the result is read at the result's offsets.
   auto sameShape = [&](const RtTensor *t) { return t->dims == out.dims; };
   bool flat = std::all_of(operands.begin(), operands.end(), sameShape);
@@ -98,9 +110,9 @@ RtTensor Emitter::mapElements(const TensorType &type, const std::vector<const Rt
     loop(i64(0), product(out.dims), [&](Value *i) {
       std::vector<Value *> in;
       for (const RtTensor *t : operands) in.push_back(loadElement(*t, i));
-      storeElement(out, i, f(in));
+      storeAll(i, f(in));
     });
-    return out;
+    return outs;
   }
 
   // Broadcast strides: 0 along a dimension of size 1, and for missing leading dims.
@@ -117,9 +129,9 @@ RtTensor Emitter::mapElements(const TensorType &type, const std::vector<const Rt
   loopNest(out.dims, [&](const Indices &idx) {
     std::vector<Value *> in;
     for (size_t k = 0; k < operands.size(); ++k) in.push_back(loadElement(*operands[k], dot(idx, strides[k])));
-    storeElement(out, dot(idx, outStrides), f(in));
+    storeAll(dot(idx, outStrides), f(in));
   });
-  return out;
+  return outs;
 }
 
 Emitter::ElementFunction Emitter::elementFunction(const ir::Op &op) {
@@ -194,13 +206,22 @@ void Emitter::emitElementwise(const ir::Op &op) {
 // One loop for a whole fused kernel: each element of the result evaluates the
 // kernel's ops in order on the operands' elements (broadcast as each op would
 // have), so every value is the one the unfused ops give, without the
-// intermediate tensors.
+// intermediate tensors. The body values named as extra outputs are stored
+// too, in the same loop, for the kernel_output ops that follow.
 void Emitter::emitFused(const ir::Op &op) {
   std::vector<const RtTensor *> ins;
   for (size_t i = 0; i < op.operands.size(); ++i) ins.push_back(&operand(op, i));
   const ir::Region &body = *op.regions.at(0);
   std::vector<ElementFunction> steps;
   for (auto &inner : body.ops) steps.push_back(elementFunction(*inner));
+  std::vector<const ir::Value *> extras;
+  std::vector<DType> extraTypes;
+  for (double d : op.attrs.data) {
+    size_t n = static_cast<size_t>(d);
+    if (n >= body.ops.size() || !body.ops[n]->result) return internalError(op.loc, "a kernel output out of range");
+    extras.push_back(body.ops[n]->result);
+    extraTypes.push_back(body.ops[n]->result->type.dtype);
+  }
   auto evaluate = [&](const std::vector<Value *> &elements) {
     std::unordered_map<const ir::Value *, Value *> element;
     for (size_t k = 0; k < op.operands.size(); ++k) element[op.operands[k]] = elements[k];
@@ -209,9 +230,21 @@ void Emitter::emitFused(const ir::Op &op) {
       for (const ir::Value *v : body.ops[i]->operands) args.push_back(element.at(v));
       element[body.ops[i]->result] = steps[i](args);
     }
-    return element.at(body.ops.back()->result);
+    std::vector<Value *> results{element.at(body.ops.back()->result)};
+    for (const ir::Value *v : extras) results.push_back(element.at(v));
+    return results;
   };
-  define(op, mapElements(op.result->type, ins, evaluate, op.loc));
+  std::vector<RtTensor> outs = mapElementsMulti(op.result->type, extraTypes, ins, evaluate, op.loc);
+  kernelOutputs_[op.result].assign(outs.begin() + 1, outs.end());
+  define(op, outs[0]);
+}
+
+void Emitter::emitKernelOutput(const ir::Op &op) {
+  auto it = kernelOutputs_.find(op.operands.at(0));
+  size_t n = static_cast<size_t>(op.attrs.axis);
+  if (it == kernelOutputs_.end() || n >= it->second.size())
+    return internalError(op.loc, "kernel_output of a kernel without that output");
+  define(op, it->second[n]);
 }
 
 Value *Emitter::unaryElement(const ir::Op &op, Value *x, DType type) {

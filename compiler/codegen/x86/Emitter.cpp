@@ -123,7 +123,9 @@ void Emitter::emitOp(const ir::Op &op) {
     if (op.kind == OpKind::Series || op.kind == OpKind::SeriesAdd) return emitPlot(op);
     return emitCheckpointOp(op);
   case ir::Category::Data: return emitData(op);
-  case ir::Category::Kernel: return emitFused(op);
+  case ir::Category::Kernel:
+    if (op.kind == OpKind::KernelOutput) return emitKernelOutput(op);
+    return op.kind == OpKind::FusedRows ? emitFusedRows(op) : emitFused(op);
   case ir::Category::Derivative:
     return internalError(op.loc, std::string("'") + ir::spelling(op.kind) +
                                      "' reached code generation; the autodiff pass expands it");

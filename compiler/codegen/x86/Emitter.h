@@ -111,6 +111,9 @@ private:
   // ---- EmitElementwise.cpp --------------------------------------------------
   void emitElementwise(const ir::Op &op);
   void emitFused(const ir::Op &op);
+  void emitKernelOutput(const ir::Op &op);
+  // ---- EmitRows.cpp ---------------------------------------------------------
+  void emitFusedRows(const ir::Op &op);
   // The op's value for one element, from its operands' elements (each in its
   // operand's dtype), as the elementwise op computes it.
   using ElementFunction = std::function<llvm::Value *(const std::vector<llvm::Value *> &)>;
@@ -121,6 +124,11 @@ private:
   // run-time sizes checked; f gets each operand's element in its own dtype.
   RtTensor mapElements(const TensorType &type, const std::vector<const RtTensor *> &operands,
                        const std::function<llvm::Value *(const std::vector<llvm::Value *> &)> &f, SourceLoc loc);
+  // The same with extra results of the result's sizes and the given dtypes:
+  // f gives the result's element, then one per extra result.
+  std::vector<RtTensor> mapElementsMulti(
+      const TensorType &type, const std::vector<DType> &extraTypes, const std::vector<const RtTensor *> &operands,
+      const std::function<std::vector<llvm::Value *>(const std::vector<llvm::Value *> &)> &f, SourceLoc loc);
 
   // ---- EmitReduce.cpp -------------------------------------------------------
   void emitReduce(const ir::Op &op);
@@ -252,6 +260,7 @@ private:
   std::map<std::string, StorageSlot> storages_;
   StorageTable storageTable_;
   std::map<std::string, llvm::Constant *> strings_;
+  std::unordered_map<const ir::Value *, std::vector<RtTensor>> kernelOutputs_;  // a kernel's extra outputs
   std::unordered_set<const ir::Op *> inPlaceLoads_;  // InPlaceLoads.h
   std::unordered_set<const ir::Op *> transposeViews_;      // TransposeViews.h
   std::unordered_set<const ir::Value *> transposedValues_;  // their results, emitted as views
