@@ -25,6 +25,7 @@ struct Options {
   std::string input;
   std::string output;
   std::string emit;
+  std::string target = "cpu";
   bool check = false;
   bool sanitize = dlc::codegen::runtimeIsSanitized();
   int optLevel = 2;
@@ -52,7 +53,9 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
     dlc::ir::print(*module, std::cout);
     return 0;
   }
-  for (const dlc::passes::Pass &pass : dlc::passes::pipelineFor(options.optLevel)) {
+  const bool cuda = options.target == "cuda" || options.emit == "ptx";
+  for (const dlc::passes::Pass &pass : cuda ? dlc::passes::cudaPipelineFor(options.optLevel)
+                                            : dlc::passes::pipelineFor(options.optLevel)) {
     pass.run(*module);
     if (!verified(*module, pass.name)) return 1;
     if (options.printAfter == pass.name) {
@@ -66,6 +69,7 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
   }
   dlc::codegen::CodegenOptions codegen;
   codegen.emit = options.emit;
+  codegen.target = cuda ? "cuda" : "cpu";
   codegen.output = options.output;
   codegen.sanitize = options.sanitize;
   codegen.optLevel = options.optLevel;
@@ -149,8 +153,12 @@ int main(int argc, char **argv) {
   app.add_option("file", options.input, "the .dl program to compile (or a .ir file from --emit=ir)")->required();
   app.add_option("-o", options.output, "where to write the executable");
   app.add_flag("--check", options.check, "report diagnostics only");
-  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj"}));
+  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o), ptx (the CUDA kernels)")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj", "ptx"}));
+  app.add_option("--target", options.target,
+                 "cpu (default), or cuda: the program also carries PTX kernels and runs them on an NVIDIA GPU "
+                 "when one is usable, on the CPU otherwise")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   app.add_option("-I", options.frontend.includeDirs, "a folder where 'use' looks for files");
   app.add_option("--stdlib", options.frontend.stdlibDir, "read the standard library from this folder");
   std::vector<std::string> passNames;

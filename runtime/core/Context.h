@@ -10,6 +10,13 @@
 
 #include <string>
 
+namespace dl {
+struct CudaDevice;  // cuda/Cuda.cpp
+constexpr int kDeviceAuto = 0, kDeviceCpu = 1, kDeviceCuda = 2;
+void destroyCuda(dl_context *ctx);
+void cudaForget(dl_context *ctx, const void *data);  // a host buffer is freed
+} // namespace dl
+
 struct dl_context {
   dl::Generator generator;
   dl_print_options printOptions;
@@ -18,6 +25,9 @@ struct dl_context {
   dl::BufferCache buffers;  // dl_buffer_alloc's memory, reused across steps
   bool printStats = false;  // --stats
   std::string lastError;
+  const char *ptx = nullptr;         // the program's kernels (dl_cuda_enable), or none
+  int device = dl::kDeviceAuto;      // --device=
+  dl::CudaDevice *cuda = nullptr;    // the device in use (dl_cuda_start), or none
 };
 
 namespace dl {

@@ -41,6 +41,10 @@
 #include "ir/IR.h"
 #include "support/Diagnostics.h"
 
+namespace dlc::codegen::nvptx {
+class DeviceLauncher;  // codegen/nvptx/HostLaunch.h: the device program of --target=cuda
+}
+
 namespace dlc::codegen::x86 {
 
 // An IR value at run time.
@@ -59,8 +63,11 @@ public:
 
   // Builds the LLVM module for `layout` and `triple`; null after reporting errors.
   std::unique_ptr<llvm::Module> run(const llvm::DataLayout &layout, const std::string &triple);
+  // --target=cuda: main also holds the device program (HostLaunch.h).
+  void setDevice(nvptx::DeviceLauncher *device) { device_ = device; }
 
 private:
+  friend class nvptx::DeviceLauncher;
   // A storage's home in `main`: a pointer to its buffer and its sizes.
   struct StorageSlot {
     const ir::Storage *storage = nullptr;
@@ -84,6 +91,7 @@ private:
   void emitMain();
   void emitRegion(const ir::Region &region);
   void emitOp(const ir::Op &op);
+  void emitOnHost(const ir::Op &op);
   void emitFor(const ir::Op &op);
   void emitIf(const ir::Op &op);
 
@@ -225,6 +233,7 @@ private:
   std::unordered_set<const ir::Op *> transposeViews_;      // TransposeViews.h
   std::unordered_set<const ir::Value *> transposedValues_;  // their results, emitted as views
   bool failed_ = false;
+  nvptx::DeviceLauncher *device_ = nullptr;
 };
 
 }  // namespace dlc::codegen::x86

@@ -1,0 +1,60 @@
+// The device half of `dlc --target=cuda`: which IR ops run as CUDA kernels,
+// and one NVPTX kernel (LLVM IR for nvptx64-nvidia-cuda, PTX_Kernel calling
+// convention, `contract` on float arithmetic) for each of them.
+//
+// Kernels and their parameters (every size is an i64; pointers are device
+// addresses of contiguous row-major elements, the result first):
+//   Map        out, in..., total [, dims[r], strides[operand][r]]
+//              elementwise ops, fused kernels and broadcast_to: a grid-stride
+//              loop over the result's elements; `flat` kernels (every operand
+//              shaped like the result) take only `total`, the others the
+//              result's sizes and each operand's broadcast strides.
+//   Reduce     out, in, outer, n, inner
+//              sum, mean, max, min, argmax over the middle of [outer, n, inner]
+//              (and reduce_to's summed block): when inner == 1 one block of
+//              256 threads per output, combined by warp shuffles and shared
+//              memory; otherwise one thread per output, reading coalesced.
+//   Gemm       c, a, b, M, N, K, rsA, csA, rsB, csB
+//              C = A·B, a 64×64 tile per block of 256 threads (4×4 each),
+//              16-deep slices of A and B staged in shared memory; A and B are
+//              read through strides, so transposed operands are views.
+//   Transpose  out, in, batch, rows, cols
+//
+// Every other op (data, printing, random numbers, indexing, integer
+// division...) runs on the host with its operands copied back first
+// (HostLaunch.h), so a new op kind that has no kernel here still works.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include "ir/IR.h"
+
+namespace dlc::codegen::nvptx {
+
+enum class KernelKind { Map, Reduce, Gemm, Transpose };
+
+inline constexpr int kBlockThreads = 256;  // every kernel's block size
+inline constexpr int kGemmTile = 64;       // rows and columns of C per block
+
+struct KernelInfo {
+  std::string name;  // the PTX entry
+  KernelKind kind = KernelKind::Map;
+  bool flat = false;  // Map: every operand is read at the result's offsets
+};
+
+using KernelTable = std::unordered_map<const ir::Op *, KernelInfo>;
+
+// The kernels of `module`, one per op that runs on the device; `transposeViews`
+// are the Transpose ops the host emits as views (no kernel). Null with *error
+// set on an internal failure.
+std::unique_ptr<llvm::Module> buildKernels(const ir::Module &module,
+                                           const std::unordered_set<const ir::Op *> &transposeViews,
+                                           llvm::LLVMContext &context, KernelTable *table, std::string *error);
+
+}  // namespace dlc::codegen::nvptx
