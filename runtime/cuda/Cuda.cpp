@@ -64,8 +64,16 @@ void Driver::unload() {
 
 std::string Driver::describe(CUresult result) const {
   const char *name = nullptr, *text = nullptr;
-  if (cuGetErrorName == nullptr || cuGetErrorName(result, &name) != CUDA_SUCCESS || name == nullptr)
-    return "CUDA error " + std::to_string(result);
+  if (cuGetErrorName == nullptr || cuGetErrorName(result, &name) != CUDA_SUCCESS || name == nullptr) {
+    // The stub library and a driver that failed to start cannot name their errors.
+    switch (result) {
+    case 3: return "CUDA_ERROR_NOT_INITIALIZED";
+    case CUDA_ERROR_STUB_LIBRARY: return "CUDA_ERROR_STUB_LIBRARY (libcuda.so.1 is the toolkit's stub, not a driver)";
+    case 35: return "CUDA_ERROR_INSUFFICIENT_DRIVER";
+    case CUDA_ERROR_NO_DEVICE: return "CUDA_ERROR_NO_DEVICE";
+    default: return "CUDA error " + std::to_string(result);
+    }
+  }
   std::string out = name;
   if (cuGetErrorString != nullptr && cuGetErrorString(result, &text) == CUDA_SUCCESS && text != nullptr)
     out += std::string(": ") + text;
@@ -91,6 +99,7 @@ struct CudaDevice {
   std::unordered_map<const void *, Twin> twins;
   std::unordered_multimap<size_t, CUdeviceptr> spare;  // freed twins' memory, by size
   std::string lastKernel;                              // for errors found after a launch
+  int64_t launches = 0, bytesToDevice = 0, bytesToHost = 0;  // for --stats
 
   ~CudaDevice() {
     if (api.library == nullptr) return;
@@ -172,6 +181,7 @@ int twinOf(dl_context *ctx, const void *data, size_t bytes, Twin **out) {
     if (twin.device && twin.deviceCurrent && !twin.hostCurrent && twin.bytes > 0) {
       CUresult result = cuda.api.cuMemcpyDtoH(const_cast<void *>(data), twin.device, twin.bytes);
       if (result != CUDA_SUCCESS) return deviceError(ctx, "copy to the host", result);
+      cuda.bytesToHost += static_cast<int64_t>(twin.bytes);
     }
     if (twin.device) cuda.spare.emplace(twin.bytes, twin.device);
     int status = allocate(ctx, bytes, &twin.device);
@@ -194,6 +204,7 @@ int toDevice(dl_context *ctx, const void *data, size_t bytes, Twin **out) {
   if (!twin.deviceCurrent && bytes > 0) {
     CUresult result = ctx->cuda->api.cuMemcpyHtoD(twin.device, data, bytes);
     if (result != CUDA_SUCCESS) return deviceError(ctx, "copy to the device", result);
+    ctx->cuda->bytesToDevice += static_cast<int64_t>(bytes);
   }
   twin.deviceCurrent = true;
   return DL_OK;
@@ -202,6 +213,12 @@ int toDevice(dl_context *ctx, const void *data, size_t bytes, Twin **out) {
 } // namespace
 
 void destroyCuda(dl_context *ctx) {
+  if (ctx->cuda != nullptr && ctx->printStats) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "stats: cuda: %lld kernel launches, %lld bytes copied to the device, %lld to the host\n",
+                 static_cast<long long>(ctx->cuda->launches), static_cast<long long>(ctx->cuda->bytesToDevice),
+                 static_cast<long long>(ctx->cuda->bytesToHost));
+  }
   delete ctx->cuda;
   ctx->cuda = nullptr;
 }
@@ -275,6 +292,7 @@ int dl_cuda_launch(dl_context *ctx, const char *kernel, const char *where, int64
     for (auto &d : devices) params.push_back(&d);
     for (int32_t i = 0; i < nints; ++i) params.push_back(const_cast<int64_t *>(&ints[i]));
     cuda.lastKernel = name;
+    ++cuda.launches;
     dl::cuda::CUresult r =
         cuda.api.cuLaunchKernel(it->second, static_cast<unsigned>(grid_x), static_cast<unsigned>(grid_y), 1,
                                 static_cast<unsigned>(block), 1, 1, 0, nullptr, params.data(), nullptr);
@@ -319,6 +337,7 @@ int dl_cuda_to_host(dl_context *ctx, const void *data, int64_t bytes) {
   size_t size = std::min(static_cast<size_t>(bytes < 0 ? 0 : bytes), it->second.bytes);
   dl::cuda::CUresult r = ctx->cuda->api.cuMemcpyDtoH(const_cast<void *>(data), it->second.device, size);
   if (r != dl::cuda::CUDA_SUCCESS) return dl::deviceError(ctx, "copy to the host", r);
+  ctx->cuda->bytesToHost += static_cast<int64_t>(size);
   it->second.hostCurrent = true;
   return DL_OK;
 }
