@@ -72,8 +72,9 @@ void DeviceLauncher::onHost(const ir::Op &op, size_t firstOperand, bool wrote) {
   }
   e_.emitOnHost(op);
   if (wrote && op.result) {
+    // A constant in read-only data never changes: its device copy, once made, stays current.
     auto it = e_.values_.find(op.result);
-    if (it != e_.values_.end()) hostWrote(it->second);
+    if (it != e_.values_.end() && !llvm::isa<llvm::GlobalVariable>(it->second.data)) hostWrote(it->second);
   }
 }
 
