@@ -148,7 +148,8 @@ Value *DeviceLauncher::blocksFor(Value *threads) {
 }
 
 void DeviceLauncher::launch(const ir::Op &op, const KernelInfo &info, Value *gridX, Value *gridY,
-                            const std::vector<const RtTensor *> &tensors, const std::vector<Value *> &ints) {
+                            const std::vector<const RtTensor *> &tensors, const std::vector<Value *> &ints,
+                            Value *name) {
   auto &b = e_.b_;
   auto *ptrArray = llvm::ArrayType::get(b.getPtrTy(), tensors.size());
   auto *byteArray = llvm::ArrayType::get(b.getInt64Ty(), tensors.size());
@@ -162,7 +163,7 @@ void DeviceLauncher::launch(const ir::Op &op, const KernelInfo &info, Value *gri
   }
   for (size_t i = 0; i < ints.size(); ++i) b.CreateStore(ints[i], b.CreateConstInBoundsGEP2_64(intArray, params, 0, i));
   e_.callChecked("dl_cuda_launch",
-                 {e_.ctx_, e_.stringConstant(info.name), e_.stringConstant(e_.where(op.loc)), gridX, gridY,
+                 {e_.ctx_, name ? name : e_.stringConstant(info.name), e_.stringConstant(e_.where(op.loc)), gridX, gridY,
                   e_.i64(kBlockThreads), ptrs, sizes, e_.i32(static_cast<int32_t>(tensors.size())), params,
                   e_.i32(static_cast<int32_t>(ints.size()))});
 }
@@ -316,8 +317,18 @@ bool DeviceLauncher::launchGemm(const ir::Op &op, const KernelInfo &info) {
   bool viewA = e_.transposedValues_.count(op.operands[0]) > 0, viewB = e_.transposedValues_.count(op.operands[1]) > 0;
   Value *rsA = viewA ? e_.i64(1) : inner, *csA = viewA ? rows : e_.i64(1);
   Value *rsB = viewB ? e_.i64(1) : cols, *csB = viewB ? innerB : e_.i64(1);
-  auto tiles = [&](Value *v) { return b.CreateSDiv(b.CreateAdd(v, e_.i64(kGemmTile - 1)), e_.i64(kGemmTile)); };
-  launch(op, info, tiles(cols), tiles(rows), {&out, &a, &bm}, {rows, cols, inner, rsA, csA, rsB, csB});
+  // The largest tile that still makes about 132 blocks (an H100's multiprocessors).
+  auto tiles = [&](Value *v, int tile) { return b.CreateSDiv(b.CreateAdd(v, e_.i64(tile - 1)), e_.i64(tile)); };
+  Value *name = e_.stringConstant(info.name + "_t32");
+  Value *gridX = tiles(cols, 32), *gridY = tiles(rows, 32);
+  for (int tile : {64, 128}) {
+    Value *blocks = b.CreateMul(tiles(cols, tile), tiles(rows, tile));
+    Value *use = b.CreateICmpSGE(blocks, e_.i64(132));
+    name = b.CreateSelect(use, e_.stringConstant(info.name + "_t" + std::to_string(tile)), name);
+    gridX = b.CreateSelect(use, tiles(cols, tile), gridX);
+    gridY = b.CreateSelect(use, tiles(rows, tile), gridY);
+  }
+  launch(op, info, gridX, gridY, {&out, &a, &bm}, {rows, cols, inner, rsA, csA, rsB, csB}, name);
   e_.define(op, out);
   return true;
 }

@@ -43,7 +43,8 @@ private:
   void onHost(const ir::Op &op, size_t firstOperand = 0, bool wrote = true);
 
   void launch(const ir::Op &op, const KernelInfo &info, llvm::Value *gridX, llvm::Value *gridY,
-              const std::vector<const x86::RtTensor *> &tensors, const std::vector<llvm::Value *> &ints);
+              const std::vector<const x86::RtTensor *> &tensors, const std::vector<llvm::Value *> &ints,
+              llvm::Value *name = nullptr);  // the kernel's name, when not info.name
   llvm::Value *bytes(const x86::RtTensor &t);
   llvm::Value *blocksFor(llvm::Value *threads);  // ceil(threads / 256), at most 2^20 (kernels stride)
   void toHost(const x86::RtTensor &t);

@@ -36,6 +36,7 @@ public:
   void buildTranspose(const ir::Op &op, const KernelInfo &info);
 
 private:
+  void buildGemmTile(const ir::Op &op, const std::string &name, int tile);
   llvm::Function *kernel(const std::string &name, unsigned pointers, unsigned sizes);
   llvm::Value *special(llvm::Intrinsic::ID id);  // a PTX special register, as i64
   llvm::Value *i64(int64_t v) { return b_.getInt64(static_cast<uint64_t>(v)); }

@@ -22,7 +22,6 @@ namespace {
 constexpr int64_t kInvalid = INT64_MAX;  // the index of "no element yet"
 constexpr int kWarps = kBlockThreads / 32;
 constexpr int kGemmDepth = 16;  // k per shared-memory stage
-constexpr int kGemmMicro = 4;   // rows and columns of C per thread
 }  // namespace
 
 bool KernelEmitter::reduceSupported(const ir::Op &op) {
@@ -186,15 +185,19 @@ void KernelEmitter::buildReduce(const ir::Op &op, const KernelInfo &info) {
 }
 
 void KernelEmitter::buildGemm(const ir::Op &op, const KernelInfo &info) {
+  for (int tile : kGemmTiles) buildGemmTile(op, info.name + "_t" + std::to_string(tile), tile);
+}
+
+void KernelEmitter::buildGemmTile(const ir::Op &op, const std::string &name, int tile) {
   const DType t = op.result->type.dtype;
   llvm::Type *ty = elementType(t);
-  kernel(info.name, 3, 7);
+  kernel(name, 3, 7);
   Value *c = f_->getArg(0), *a = f_->getArg(1), *bm = f_->getArg(2);
   Value *M = f_->getArg(3), *N = f_->getArg(4), *K = f_->getArg(5);
   Value *rsA = f_->getArg(6), *csA = f_->getArg(7), *rsB = f_->getArg(8), *csB = f_->getArg(9);
-  const int tile = kGemmTile, depth = kGemmDepth, micro = kGemmMicro, side = tile / micro;
-  llvm::GlobalVariable *tileA = shared(ty, depth * tile, info.name + ".a");  // [k][row]
-  llvm::GlobalVariable *tileB = shared(ty, depth * tile, info.name + ".b");  // [k][column]
+  const int depth = kGemmDepth, side = 16, micro = tile / side;  // 16 × 16 threads
+  llvm::GlobalVariable *tileA = shared(ty, depth * tile, name + ".a");  // [k][row]
+  llvm::GlobalVariable *tileB = shared(ty, depth * tile, name + ".b");  // [k][column]
   Value *tid = special(llvm::Intrinsic::nvvm_read_ptx_sreg_tid_x);
   Value *rowBase = b_.CreateMul(special(llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_y), i64(tile));
   Value *colBase = b_.CreateMul(special(llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_x), i64(tile));
@@ -209,14 +212,14 @@ void KernelEmitter::buildGemm(const ir::Op &op, const KernelInfo &info) {
   loop(i64(0), K, i64(depth), [&](Value *k0) {
     for (int l = 0; l < loads; ++l) {
       Value *e = b_.CreateAdd(tid, i64(l * kBlockThreads));
-      // A: 64 rows × 16 k; consecutive threads take consecutive k of a row.
+      // A: `tile` rows × 16 k; consecutive threads take consecutive k of a row.
       Value *r = b_.CreateUDiv(e, i64(depth)), *kk = b_.CreateURem(e, i64(depth));
       Value *row = b_.CreateAdd(rowBase, r), *k = b_.CreateAdd(k0, kk);
       Value *inside = b_.CreateAnd(b_.CreateICmpSLT(row, M), b_.CreateICmpSLT(k, K));
       Value *offset = b_.CreateSelect(inside, b_.CreateAdd(b_.CreateMul(row, rsA), b_.CreateMul(k, csA)), i64(0));
       Value *x = b_.CreateSelect(inside, load(t, a, offset), zero);
       b_.CreateStore(x, b_.CreateInBoundsGEP(ty, tileA, b_.CreateAdd(b_.CreateMul(kk, i64(tile)), r)));
-      // B: 16 k × 64 columns; consecutive threads take consecutive columns.
+      // B: 16 k × `tile` columns; consecutive threads take consecutive columns.
       Value *kb = b_.CreateUDiv(e, i64(tile)), *col = b_.CreateURem(e, i64(tile));
       Value *kg = b_.CreateAdd(k0, kb), *cg = b_.CreateAdd(colBase, col);
       Value *insideB = b_.CreateAnd(b_.CreateICmpSLT(kg, K), b_.CreateICmpSLT(cg, N));

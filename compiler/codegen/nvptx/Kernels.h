@@ -15,9 +15,10 @@
 //              256 threads per output, combined by warp shuffles and shared
 //              memory; otherwise one thread per output, reading coalesced.
 //   Gemm       c, a, b, M, N, K, rsA, csA, rsB, csB
-//              C = A·B, a 64×64 tile per block of 256 threads (4×4 each),
-//              16-deep slices of A and B staged in shared memory; A and B are
-//              read through strides, so transposed operands are views.
+//              C = A·B, a T×T tile per block of 256 threads (T/16 × T/16
+//              each; T = 128, 64 or 32, one kernel each), 16-deep slices of A
+//              and B staged in shared memory; A and B are read through
+//              strides, so transposed operands are views.
 //   Transpose  out, in, batch, rows, cols
 //
 // Every other op (data, printing, random numbers, indexing, integer
@@ -40,7 +41,12 @@ namespace dlc::codegen::nvptx {
 enum class KernelKind { Map, Reduce, Gemm, Transpose };
 
 inline constexpr int kBlockThreads = 256;  // every kernel's block size
-inline constexpr int kGemmTile = 64;       // rows and columns of C per block
+// The GEMM comes in three tile sizes (rows and columns of C per block; each
+// of the 256 threads computes tile/16 × tile/16 of them), named
+// <kernel>_t128, _t64, _t32; the host picks the largest that still gives
+// every multiprocessor of a large GPU a block (small products need many
+// small tiles more than they need register blocking).
+inline constexpr int kGemmTiles[] = {128, 64, 32};
 
 struct KernelInfo {
   std::string name;  // the PTX entry
