@@ -39,10 +39,35 @@ bool writeText(const std::string &text, const CodegenOptions &opts, DiagnosticEn
   return writeFileAtomically(opts.output, text, &error) || fail(diags, error);
 }
 
+// --emit=kernels-emu (tests only): the cuda target's kernels built for the
+// host, as an object for test/lit/cuda/Inputs/emu_libcuda.cpp (Kernels.h).
+bool emitEmulatedKernels(const ir::Module &m, const CodegenOptions &opts, DiagnosticEngine &diags) {
+  if (opts.output.empty()) return fail(diags, "--emit=kernels-emu needs an output file (-o)");
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine = x86::createTargetMachine(2, &error);
+  if (!machine) return fail(diags, error);
+  llvm::LLVMContext context;
+  nvptx::KernelTable kernels;
+  std::unique_ptr<llvm::Module> module =
+      nvptx::buildKernels(m, x86::findTransposeViews(m), context, &kernels, &error, /*emulate=*/true);
+  if (!module) return fail(diags, error);
+  module->setDataLayout(machine->createDataLayout());
+  std::string problems;
+  llvm::raw_string_ostream problemStream(problems);
+  if (llvm::verifyModule(*module, &problemStream))
+    return fail(diags, "internal error in code generation: invalid emulated kernels: " + problems);
+  x86::optimize(*module, *machine, 2);
+  llvm::SmallString<0> code;
+  llvm::raw_svector_ostream codeStream(code);
+  if (!x86::emitCode(*module, *machine, false, codeStream, &error)) return fail(diags, error);
+  return writeFileAtomically(opts.output, std::string_view(code.data(), code.size()), &error) || fail(diags, error);
+}
+
 }  // namespace
 
 bool compileModule(const ir::Module &m, const CodegenOptions &opts, DiagnosticEngine &diags, std::ostream &out) {
   const std::string &emit = opts.emit;
+  if (emit == "kernels-emu") return emitEmulatedKernels(m, opts, diags);
   if (emit != "llvm" && emit != "asm" && emit != "obj" && emit != "ptx" && !emit.empty())
     return fail(diags, "unknown output kind '" + emit + "' (expected llvm, asm, obj or ptx)");
   if (opts.target != "cpu" && opts.target != "cuda")

@@ -53,7 +53,7 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
     dlc::ir::print(*module, std::cout);
     return 0;
   }
-  const bool cuda = options.target == "cuda" || options.emit == "ptx";
+  const bool cuda = options.target == "cuda" || options.emit == "ptx" || options.emit == "kernels-emu";
   for (const dlc::passes::Pass &pass : cuda ? dlc::passes::cudaPipelineFor(options.optLevel)
                                             : dlc::passes::pipelineFor(options.optLevel)) {
     pass.run(*module);
@@ -153,8 +153,8 @@ int main(int argc, char **argv) {
   app.add_option("file", options.input, "the .dl program to compile (or a .ir file from --emit=ir)")->required();
   app.add_option("-o", options.output, "where to write the executable");
   app.add_flag("--check", options.check, "report diagnostics only");
-  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o), ptx (the CUDA kernels)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj", "ptx"}));
+  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o), ptx (the CUDA kernels; kernels-emu: the same built for the host, for tests)")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj", "ptx", "kernels-emu"}));
   app.add_option("--target", options.target,
                  "cpu (default), or cuda: the program also carries PTX kernels and runs them on an NVIDIA GPU "
                  "when one is usable, on the CPU otherwise")

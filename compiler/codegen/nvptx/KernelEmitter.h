@@ -15,7 +15,10 @@ namespace dlc::codegen::nvptx {
 
 class KernelEmitter {
 public:
-  KernelEmitter(llvm::Module &module) : m_(module), c_(module.getContext()), b_(c_) {
+  // `emulate`: the same kernels for the host, to test them without a GPU
+  // (Kernels.h, buildKernels).
+  KernelEmitter(llvm::Module &module, bool emulate = false)
+      : m_(module), c_(module.getContext()), b_(c_), emulate_(emulate) {
     llvm::FastMathFlags flags;
     flags.setAllowContract(true);  // a*b+c may be one FMA, as in nvcc's default
     b_.setFastMathFlags(flags);
@@ -51,12 +54,14 @@ private:
   llvm::Value *unary(const ir::Op &op, llvm::Value *x, DType type);
   llvm::Value *binary(ir::OpKind kind, llvm::Value *a, llvm::Value *b, DType type);
   llvm::Value *shuffleDown(llvm::Value *v, unsigned delta);
+  void barrier();
   llvm::GlobalVariable *shared(llvm::Type *element, uint64_t count, const std::string &name);
 
   llvm::Module &m_;
   llvm::LLVMContext &c_;
   llvm::IRBuilder<> b_;
   llvm::Function *f_ = nullptr;
+  bool emulate_ = false;
 };
 
 }  // namespace dlc::codegen::nvptx

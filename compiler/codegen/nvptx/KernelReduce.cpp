@@ -41,7 +41,7 @@ bool KernelEmitter::reduceSupported(const ir::Op &op) {
 llvm::GlobalVariable *KernelEmitter::shared(llvm::Type *element, uint64_t count, const std::string &name) {
   auto *type = llvm::ArrayType::get(element, count);
   auto *g = new llvm::GlobalVariable(m_, type, false, llvm::GlobalValue::InternalLinkage, llvm::UndefValue::get(type),
-                                     name, nullptr, llvm::GlobalValue::NotThreadLocal, 3);
+                                     name, nullptr, llvm::GlobalValue::NotThreadLocal, emulate_ ? 0 : 3);
   g->setAlignment(llvm::Align(16));
   return g;
 }
@@ -50,7 +50,10 @@ llvm::GlobalVariable *KernelEmitter::shared(llvm::Type *element, uint64_t count,
 Value *KernelEmitter::shuffleDown(Value *v, unsigned delta) {
   llvm::Type *type = v->getType();
   unsigned bits = type->getPrimitiveSizeInBits();
-  auto shuffle32 = [&](Value *word) {
+  auto shuffle32 = [&](Value *word) -> Value * {
+    if (emulate_)
+      return b_.CreateCall(m_.getOrInsertFunction("dl_emu_shfl_down", b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty()),
+                           {word, i32(static_cast<int32_t>(delta))});
     return b_.CreateIntrinsic(llvm::Intrinsic::nvvm_shfl_sync_down_i32, {},
                               {i32(-1), word, i32(static_cast<int32_t>(delta)), i32(0x1f)});
   };
@@ -161,7 +164,7 @@ void KernelEmitter::buildReduce(const ir::Op &op, const KernelInfo &info) {
     b_.CreateStore(b_.CreateLoad(b_.getInt64Ty(), indexSlot), b_.CreateInBoundsGEP(b_.getInt64Ty(), sharedIndex, warp));
     b_.CreateBr(written);
     b_.SetInsertPoint(written);
-    b_.CreateIntrinsic(llvm::Intrinsic::nvvm_barrier0, {}, {});
+    barrier();
     auto *last = BasicBlock::Create(c_, "block.combine", f_), *done = BasicBlock::Create(c_, "block.done", f_);
     b_.CreateCondBr(b_.CreateICmpEQ(warp, i64(0)), last, done);
     b_.SetInsertPoint(last);
@@ -179,7 +182,7 @@ void KernelEmitter::buildReduce(const ir::Op &op, const KernelInfo &info) {
     finish(row);
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
-    b_.CreateIntrinsic(llvm::Intrinsic::nvvm_barrier0, {}, {});  // shared memory is reused by the next row
+    barrier();  // shared memory is reused by the next row
   });
   b_.CreateRetVoid();
 }
@@ -227,7 +230,7 @@ void KernelEmitter::buildGemmTile(const ir::Op &op, const std::string &name, int
       Value *y = b_.CreateSelect(insideB, load(t, bm, offsetB), zero);
       b_.CreateStore(y, b_.CreateInBoundsGEP(ty, tileB, b_.CreateAdd(b_.CreateMul(kb, i64(tile)), col)));
     }
-    b_.CreateIntrinsic(llvm::Intrinsic::nvvm_barrier0, {}, {});
+    barrier();
     for (int kk = 0; kk < depth; ++kk) {
       std::vector<Value *> as(micro), bs(micro);
       for (int i = 0; i < micro; ++i) {
@@ -242,7 +245,7 @@ void KernelEmitter::buildGemmTile(const ir::Op &op, const std::string &name, int
           b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(ty, slot), b_.CreateFMul(as[i], bs[j])), slot);
         }
     }
-    b_.CreateIntrinsic(llvm::Intrinsic::nvvm_barrier0, {}, {});
+    barrier();
   });
   for (int i = 0; i < micro; ++i)
     for (int j = 0; j < micro; ++j) {

@@ -99,10 +99,11 @@ bool KernelEmitter::elementSupported(const ir::Op &op) {
 
 std::unique_ptr<llvm::Module> buildKernels(const ir::Module &module,
                                            const std::unordered_set<const ir::Op *> &transposeViews,
-                                           llvm::LLVMContext &context, KernelTable *table, std::string *error) {
+                                           llvm::LLVMContext &context, KernelTable *table, std::string *error,
+                                           bool emulate) {
   auto out = std::make_unique<llvm::Module>("dl_kernels", context);
-  out->setTargetTriple("nvptx64-nvidia-cuda");
-  KernelEmitter emitter(*out);
+  out->setTargetTriple(emulate ? "x86_64-pc-linux-gnu" : "nvptx64-nvidia-cuda");
+  KernelEmitter emitter(*out, emulate);
   int next = 0;
   walk(module.main(), [&](const ir::Op &op) {
     std::optional<KernelKind> kind;
@@ -137,6 +138,25 @@ std::unique_ptr<llvm::Module> buildKernels(const ir::Module &module,
     }
     (*table)[&op] = info;
   });
+  if (emulate) {
+    // dl_emu_<kernel>(void **params): cuLaunchKernel's parameter array, unpacked.
+    std::vector<llvm::Function *> kernels;
+    for (llvm::Function &f : *out)
+      if (!f.isDeclaration() && !f.getName().starts_with("dl_emu_")) kernels.push_back(&f);
+    for (llvm::Function *f : kernels) {
+      llvm::IRBuilder<> b(context);
+      auto *type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false);
+      auto *wrapper = llvm::Function::Create(type, llvm::Function::ExternalLinkage, "dl_emu_" + f->getName(), *out);
+      b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", wrapper));
+      std::vector<Value *> args;
+      for (unsigned i = 0; i < f->arg_size(); ++i) {
+        Value *slot = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), wrapper->getArg(0), i));
+        args.push_back(b.CreateLoad(f->getArg(i)->getType(), slot));
+      }
+      b.CreateCall(f, args);
+      b.CreateRetVoid();
+    }
+  }
   (void)error;
   return out;
 }
@@ -148,14 +168,28 @@ llvm::Function *KernelEmitter::kernel(const std::string &name, unsigned pointers
   params.insert(params.end(), sizes, b_.getInt64Ty());
   auto *type = llvm::FunctionType::get(b_.getVoidTy(), params, false);
   f_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, m_);
-  f_->setCallingConv(llvm::CallingConv::PTX_Kernel);
+  if (!emulate_) f_->setCallingConv(llvm::CallingConv::PTX_Kernel);
   for (unsigned i = 0; i < pointers; ++i) f_->addParamAttr(i, llvm::Attribute::NoAlias);
   b_.SetInsertPoint(llvm::BasicBlock::Create(c_, "entry", f_));
   return f_;
 }
 
 Value *KernelEmitter::special(llvm::Intrinsic::ID id) {
+  if (emulate_) {
+    int which = id == llvm::Intrinsic::nvvm_read_ptx_sreg_tid_x     ? 0
+                : id == llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_x ? 1
+                : id == llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_y ? 2
+                : id == llvm::Intrinsic::nvvm_read_ptx_sreg_ntid_x  ? 3
+                                                                    : 4;
+    llvm::FunctionCallee f = m_.getOrInsertFunction("dl_emu_special", b_.getInt32Ty(), b_.getInt32Ty());
+    return b_.CreateZExt(b_.CreateCall(f, {i32(which)}), b_.getInt64Ty());
+  }
   return b_.CreateZExt(b_.CreateIntrinsic(id, {}, {}), b_.getInt64Ty());
+}
+
+void KernelEmitter::barrier() {
+  if (emulate_) b_.CreateCall(m_.getOrInsertFunction("dl_emu_barrier", b_.getVoidTy()));
+  else b_.CreateIntrinsic(llvm::Intrinsic::nvvm_barrier0, {}, {});
 }
 
 llvm::Type *KernelEmitter::elementType(DType dtype) {
@@ -197,7 +231,7 @@ void KernelEmitter::loop(Value *lo, Value *hi, Value *step, const std::function<
 
 Value *KernelEmitter::libdevice(const std::string &name, DType type, std::vector<Value *> args) {
   llvm::Type *ty = elementType(type);
-  std::string symbol = "__nv_" + name + (type == DType::F64 ? "" : "f");
+  std::string symbol = (emulate_ ? "" : "__nv_") + name + (type == DType::F64 ? "" : "f");
   std::vector<llvm::Type *> params(args.size(), ty);
   llvm::FunctionCallee callee = m_.getOrInsertFunction(symbol, llvm::FunctionType::get(ty, params, false));
   return b_.CreateCall(callee, args);

@@ -61,6 +61,15 @@ using KernelTable = std::unordered_map<const ir::Op *, KernelInfo>;
 // set on an internal failure.
 std::unique_ptr<llvm::Module> buildKernels(const ir::Module &module,
                                            const std::unordered_set<const ir::Op *> &transposeViews,
-                                           llvm::LLVMContext &context, KernelTable *table, std::string *error);
+                                           llvm::LLVMContext &context, KernelTable *table, std::string *error,
+                                           bool emulate = false);
+
+// With `emulate` (dlc --emit=kernels-emu, for tests only) the kernels are built
+// for the host instead: special registers, barriers and shuffles become calls
+// to dl_emu_special(i32: 0 tid.x, 1 ctaid.x, 2 ctaid.y, 3 ntid.x, 4 nctaid.x),
+// dl_emu_barrier() and dl_emu_shfl_down(i32 word, i32 delta); shared arrays
+// are ordinary globals; libdevice calls become libm's; and each kernel K gets
+// a wrapper dl_emu_K(void **params) taking cuLaunchKernel's parameter array.
+// test/lit/cuda/Inputs/emu_libcuda.cpp runs them with a thread per GPU thread.
 
 }  // namespace dlc::codegen::nvptx

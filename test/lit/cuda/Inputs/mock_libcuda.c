@@ -5,7 +5,9 @@
  * parameters must point into a live device allocation, copies must stay
  * inside allocations, frees must match allocations. MOCK_CUDA_FAIL_LAUNCH=1
  * makes launches fail (CUDA_ERROR_LAUNCH_FAILED). At exit it reports the
- * allocations still live and the launches seen. */
+ * allocations still live and the launches seen.
+ * Built with -DMOCK_EMULATE and linked with emu_libcuda.cpp and a program's
+ * `dlc --emit=kernels-emu` object, launches run the kernels on the CPU. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +120,10 @@ int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
       return bad(what);
     }
   ++launches;
+#ifdef MOCK_EMULATE
+  int mock_emulate(const char *name, unsigned gx, unsigned gy, unsigned bx, void **params);
+  if (mock_emulate(fn->name, gx, gy, bx, params) != 0) return bad("no emulated kernel");
+#endif
   return 0;
 }
 
