@@ -92,6 +92,9 @@ Binding Lowerer::lowerCall(const CallExpr &call) {
     minimize(call, opt.optimizer);
     return Binding{};
   }
+  case CallKind::SeriesAdd:
+    seriesAdd(call);
+    return Binding{};
   case CallKind::Unresolved:
     break;
   }
@@ -342,6 +345,10 @@ Binding Lowerer::lowerBuiltin(BuiltinId id, const CallExpr &call) {
   case BuiltinId::Split:
   case BuiltinId::Batches:
     return lowerData(id, call, args, named);
+  case BuiltinId::Series:
+  case BuiltinId::Plot:
+  case BuiltinId::PlotBoundary:
+    return lowerPlot(id, call, args, named);
   case BuiltinId::Count:
     break;
   }

@@ -30,7 +30,7 @@ struct BatchesObject;
 
 // What a symbol stands for while lowering.
 struct Binding {
-  enum Kind : uint8_t { Value, Storage, Model, Optimizer, Text, Dataset, Tuple, Batches } kind = Value;
+  enum Kind : uint8_t { Value, Storage, Model, Optimizer, Text, Dataset, Tuple, Batches, Series } kind = Value;
   ir::Value *value = nullptr;  // Value; Dataset: x
   std::string storage;  // Storage: its name; Text: the string
   ModelObject *model = nullptr;
@@ -38,6 +38,7 @@ struct Binding {
   ir::Value *label = nullptr;       // Dataset: y
   std::vector<Binding> elements = {};  // Tuple
   BatchesObject *batches = nullptr;
+  int64_t series = -1;  // Series: its id in the runtime
 };
 
 // batches(ds, size, shuffle:, seed:): what the `for` loop over it needs. The
@@ -109,6 +110,11 @@ public:
   void check(ir::Value *cond, const std::string &message, SourceLoc loc, std::vector<ir::Value *> values = {});
   std::string pathOf(const ast::Expr &e);
 
+  // ---- LowerPlot.cpp: series, plot, plot_boundary ----
+  Binding lowerPlot(sema::BuiltinId id, const ast::CallExpr &call, const std::vector<const ast::Expr *> &args,
+                    const std::map<std::string, const ast::Expr *> &named);
+  void seriesAdd(const ast::CallExpr &call);
+
   void unsupported(SourceRange range, const std::string &what);
   ir::Region &region() { return *regions_.back(); }
 
@@ -133,6 +139,7 @@ public:
   // exact value until an operation rounds them to its dtype.
   std::set<const ir::Value *> weakConstants_;
   int counter_ = 0;
+  int64_t seriesCount_ = 0;  // ids of the series made so far
   bool failed_ = false;
 };
 

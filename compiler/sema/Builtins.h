@@ -56,7 +56,10 @@ namespace dlc::sema {
   X(LoadIdx, "load_idx", 1, 1, "", "reads an IDX (MNIST) file; its type comes from the binding") \
   X(Dataset, "dataset", 2, 2, "", "dataset(x, y): pairs inputs with targets")             \
   X(Split, "split", 2, 2, "seed", "split(ds, fraction, seed:): a shuffled train/test split") \
-  X(Batches, "batches", 2, 2, "shuffle seed", "batches(ds, size, shuffle:, seed:): mini-batches")
+  X(Batches, "batches", 2, 2, "shuffle seed", "batches(ds, size, shuffle:, seed:): mini-batches") \
+  X(Series, "series", 1, 1, "", "series(name): points to plot, added with s.add(x, y)")    \
+  X(Plot, "plot", 2, 9, "title xlabel ylabel", "plot(path, s1, s2, ...): a PNG line chart of series") \
+  X(PlotBoundary, "plot_boundary", 3, 3, "title size", "plot_boundary(path, net, ds): a PNG of a 2-D classifier's regions")
 
 enum class BuiltinId : int {
 #define X(id, name, minArgs, maxArgs, named, doc) id,

@@ -523,6 +523,10 @@ Type Analyzer::checkBuiltin(BuiltinId id, CallExpr &call, Scope &scope, Expectat
     checkpoint_ = &call;
     return Type::voidType();
   }
+  case BuiltinId::Series:
+  case BuiltinId::Plot:
+  case BuiltinId::PlotBoundary:
+    return checkPlot(id, call, b.args, b.named);
   case BuiltinId::Save:
   case BuiltinId::Load:
     if (type(0).kind != Type::Model) {

@@ -121,6 +121,9 @@ void Analyzer::checkStmt(Stmt &stmt, Scope &scope) {
             fn_->dims[name] = bound[dim.symbol];
       }
     }
+    if (let.isVar && values.size() == 1 && values[0].kind == Type::Series)
+      error(let.init->range, "a series cannot be held in a 'var'; bind it with 'let' (s.add(x, y) adds to it "
+                             "in place)");
     for (size_t i = 0; i < let.names.size(); ++i)
       bindLocal(let.names[i], values[i], let.isVar, scope, let.names.size() == 1 ? let.init.get() : nullptr);
     return;

@@ -9,6 +9,7 @@
 #include "dl_runtime.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,13 @@ void clearProgress(const dl_context *ctx);
 
 } // namespace dl
 
+
+// A series of points collected for plot() (include/dl_plot.h).
+struct dl_series {
+  std::string name;
+  std::vector<double> x, y;
+};
+
 struct dl_context {
   dl::Generator generator;
   dl_print_options printOptions;
@@ -52,6 +60,7 @@ struct dl_context {
   // (which takes a const context).
   mutable dl::ProgressLine progress;
   std::string lastError;
+  std::map<int64_t, dl_series> series;  // plot(): the series of the program, by id
 };
 
 namespace dl {

@@ -120,6 +120,7 @@ void Emitter::emitOp(const ir::Op &op) {
     if (op.kind == OpKind::Print) return emitPrint(op);
     if (op.kind == OpKind::SizeOf) return emitSizeOf(op);
     if (op.kind == OpKind::Check) return emitCheck(op);
+    if (op.kind == OpKind::Series || op.kind == OpKind::SeriesAdd) return emitPlot(op);
     return emitCheckpointOp(op);
   case ir::Category::Data: return emitData(op);
   case ir::Category::Kernel: return emitFused(op);

@@ -171,6 +171,8 @@ private:
   void emitRandperm(const ir::Op &op);
   void emitTake(const ir::Op &op);
   void emitCheck(const ir::Op &op);
+  // ---- EmitPlot.cpp ----
+  void emitPlot(const ir::Op &op);  // Series, SeriesAdd, Plot, PlotGrid, PlotBoundary
   // An array in main's frame holding `values` (of type `type`), for the
   // runtime's pointer-to-array arguments.
   llvm::Value *arrayOf(llvm::Type *type, const std::vector<llvm::Value *> &values, const char *name);
