@@ -13,6 +13,8 @@ packages=(
   antlr4 libantlr4-runtime-dev
   # C++ libraries: command line, JSON, formatting, unit tests
   libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev googletest
+  # PNG encoding for the pictures programs draw (plot, plot_boundary)
+  libpng-dev
   # lit runs on python; PyTorch and friends check numbers against the reference
   python3 python3-torch python3-sklearn python3-numpy
   # editor support

@@ -63,6 +63,7 @@ enum class CallKind : uint8_t {
   ModelCall,        // net(x): calls a model's forward (or another method)
   OptimizerConstruct,  // Adam(net, lr: 0.1)
   Minimize,         // opt.minimize(loss)
+  SeriesAdd,        // curve.add(x, y): points appended to a series
 };
 
 struct Expr {

@@ -70,6 +70,7 @@ public:
       case CallKind::ModelCall: what = " [forward]"; break;
       case CallKind::OptimizerConstruct: what = " [optimizer]"; break;
       case CallKind::Minimize: what = " [minimize]"; break;
+      case CallKind::SeriesAdd: what = " [series add]"; break;
       case CallKind::Unresolved: break;
       }
       std::string name = c.calleeName();

@@ -14,6 +14,7 @@
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
 #include "lower/Lower.h"
+#include "driver/EmitLib.h"
 #include "driver/Frontend.h"
 #include "lsp/Server.h"
 #include "passes/Pass.h"
@@ -30,6 +31,7 @@ struct Options {
   bool sanitize = dlc::codegen::runtimeIsSanitized();
   int optLevel = 2;
   std::string printAfter;  // a pass name: print the IR after it
+  std::string libModel;    // --lib-model: the model --emit=lib exports
   dlc::FrontendOptions frontend;
 };
 
@@ -86,6 +88,10 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
 
 // A textual IR file (.ir) enters the pipeline after lowering.
 int compileIr(const Options &options) {
+  if (options.emit == "lib") {
+    std::cerr << "dlc: error: --emit=lib needs a .dl program (its model and forward), not IR\n";
+    return 1;
+  }
   std::ifstream in(options.input, std::ios::binary);
   if (!in) {
     std::cerr << "dlc: error: cannot open '" << options.input << "'\n";
@@ -132,6 +138,13 @@ int compile(const Options &options) {
     return 0;
   }
   if (options.check) return 0;
+  if (options.emit == "lib") {
+    int status = dlc::emitLibrary(*compilation.program, compilation.sources, compilation.diags,
+                                  {options.input, options.output, options.libModel, options.optLevel, options.sanitize,
+                                   options.printAfter});
+    compilation.diags.render(std::cerr);
+    return status;
+  }
 
   auto module = dlc::lower::lowerProgram(*compilation.program, compilation.sources, compilation.diags);
   compilation.diags.render(std::cerr);
@@ -153,8 +166,9 @@ int main(int argc, char **argv) {
   app.add_option("file", options.input, "the .dl program to compile (or a .ir file from --emit=ir)")->required();
   app.add_option("-o", options.output, "where to write the executable");
   app.add_flag("--check", options.check, "report diagnostics only");
-  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o), ptx (the CUDA kernels; kernels-emu: the same built for the host, for tests)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj", "ptx", "kernels-emu"}));
+  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o), lib (a static library and its C header: -o libNAME.a), ptx (the CUDA kernels; kernels-emu: the same built for the host, for tests)")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj", "lib", "ptx", "kernels-emu"}));
+  app.add_option("--lib-model", options.libModel, "with --emit=lib: the top-level model to export (`let NAME = ...`)");
   app.add_option("--target", options.target,
                  "cpu (default), or cuda: the program also carries PTX kernels and runs them on an NVIDIA GPU "
                  "when one is usable, on the CPU otherwise")

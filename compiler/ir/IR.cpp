@@ -62,6 +62,7 @@ Region *Module::addRegion(Op &op) {
 
 bool storesTo(const Op &op, const std::string &name) {
   if (op.kind == OpKind::Store && op.attrs.name == name) return true;
+  if (op.kind == OpKind::Resume) return true;  // it may replace every storage
   for (auto &region : op.regions)
     for (auto &inner : region->ops)
       if (storesTo(*inner, name)) return true;

@@ -105,7 +105,8 @@ struct Storage {
   TensorType type;
 };
 
-// Whether `op`, or an op nested in its regions, stores to storage `name`.
+// Whether `op`, or an op nested in its regions, stores to storage `name`
+// (Resume counts as storing to every storage).
 bool storesTo(const Op &op, const std::string &name);
 
 // Every op that reads each value, nested regions included, in program order.

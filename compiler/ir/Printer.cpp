@@ -75,6 +75,22 @@ private:
       for (size_t i = 0; i < a.text.size(); ++i) names += (i ? ", " : "") + ("\"" + a.text[i] + "\"");
       s += ", names = [" + names + "]";
     }
+    if (op.kind == OpKind::Checkpoint || op.kind == OpKind::Resume)
+      s = "\"" + a.name + "\", axis = " + std::to_string(a.axis);
+    if (op.kind == OpKind::ResumeIndex) s = "axis = " + std::to_string(a.axis);
+    if (op.kind == OpKind::Series || op.kind == OpKind::SeriesAdd || op.kind == OpKind::PlotGrid ||
+        op.kind == OpKind::PlotBoundary)
+      s += (s.empty() ? "" : ", ") + ("axis = " + std::to_string(a.axis));
+    if (op.kind == OpKind::Series || op.kind == OpKind::Plot || op.kind == OpKind::PlotBoundary) {
+      std::string names;
+      for (size_t i = 0; i < a.text.size(); ++i) names += (i ? ", " : "") + ("\"" + a.text[i] + "\"");
+      s += ", names = [" + names + "]";
+    }
+    if (op.kind == OpKind::Plot) {
+      std::string ids;
+      for (size_t i = 0; i < a.data.size(); ++i) ids += (i ? ", " : "") + number(a.data[i]);
+      s += ", [" + ids + "]";
+    }
     if (op.kind == OpKind::Check) s = "\"" + (a.text.empty() ? std::string() : a.text[0]) + "\"";
     if (op.kind == OpKind::Print) {
       for (size_t i = 0; i < a.text.size(); ++i) s += (i ? ", " : "") + ("\"" + a.text[i] + "\"");

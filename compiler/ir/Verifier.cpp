@@ -55,7 +55,10 @@ private:
     bool givesValue = !(op.kind == OpKind::Store || op.kind == OpKind::Seed || op.kind == OpKind::Print ||
                         op.kind == OpKind::For || op.kind == OpKind::If || op.kind == OpKind::Minimize ||
                         op.kind == OpKind::Check || op.kind == OpKind::SaveSafetensors ||
-                        op.kind == OpKind::LoadSafetensors);
+                        op.kind == OpKind::LoadSafetensors || op.kind == OpKind::Checkpoint ||
+                        op.kind == OpKind::Resume || op.kind == OpKind::Progress ||
+                        op.kind == OpKind::Series || op.kind == OpKind::SeriesAdd || op.kind == OpKind::Plot ||
+                        op.kind == OpKind::PlotBoundary);
     if (givesValue != (op.result != nullptr)) fail(op, givesValue ? "has no result" : "has a result");
     if (c == Category::Storage && !module_.findStorage(op.attrs.name))
       fail(op, "names undeclared storage \"" + op.attrs.name + "\"");
@@ -129,6 +132,21 @@ private:
     case OpKind::SaveSafetensors:
       if (op.attrs.text.size() != op.operands.size()) fail(op, "needs one name per tensor");
       break;
+    case OpKind::Plot:
+      if (op.attrs.data.empty() || op.attrs.text.size() != 3) fail(op, "needs series ids, a title and axis labels");
+      break;
+    case OpKind::PlotGrid:
+    case OpKind::PlotBoundary: {
+      bool ok = op.attrs.axis >= 8 && !op.operands.empty() && op.operands[0] &&
+                op.operands[0]->type.dtype == DType::F32 && op.operands[0]->type.rank() == 2;
+      if (op.kind == OpKind::PlotGrid)
+        ok = ok && op.result && op.result->type.rank() == 2 && op.result->type.dtype == DType::F32;
+      else
+        ok = ok && op.attrs.text.size() == 1 && op.operands.size() == 3 && op.operands[1] && op.operands[2] &&
+             op.operands[1]->type.dtype == DType::I32 && op.operands[2]->type.dtype == DType::I32;
+      if (!ok) fail(op, "needs points f32[n, 2] (labels i32[n], classes i32[size * size]) and a size");
+      break;
+    }
     case OpKind::LoadSafetensors:
       if (op.attrs.text.size() != op.regions.size()) fail(op, "needs one region per named tensor");
       for (auto &r : op.regions)

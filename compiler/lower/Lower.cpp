@@ -371,6 +371,7 @@ void Lowerer::minimize(const CallExpr &call, OptimizerObject *opt) {
   SourceLoc loc = call.range.begin;
   const sema::OptimizerInstance &inst = *opt->instance;
   ir::Value *loss = value(*call.orderedArgs[0]);
+  if (!batchLoops_.empty() && batchLoops_.back().first == &region()) batchLoops_.back().second = loss;
   ir::Value *one = constant(TensorType{DType::I32, {}}, {1}, loc);
   ir::Value *t = emit(OpKind::Add, {load(opt->step, loc), one}, TensorType{DType::I32, {}}, loc);
   store(opt->step, t, loc);

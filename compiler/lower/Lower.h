@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "ir/IR.h"
+#include "ir/Library.h"
 #include "sema/Sema.h"
 
 namespace dlc::lower {
@@ -21,5 +22,11 @@ namespace dlc::lower {
 // does not support yet.
 std::unique_ptr<ir::Module> lowerProgram(const sema::Program &program, const SourceManager &sources,
                                          DiagnosticEngine &diags);
+
+// For --emit=lib: the forward pass of the model bound to `model` at the top
+// level (empty: the only one), alone; `lib` receives its interface.
+std::unique_ptr<ir::Module> lowerLibrary(const sema::Program &program, const SourceManager &sources,
+                                         DiagnosticEngine &diags, const std::string &model,
+                                         ir::LibraryInterface &lib);
 
 }  // namespace dlc::lower

@@ -92,6 +92,9 @@ Binding Lowerer::lowerCall(const CallExpr &call) {
     minimize(call, opt.optimizer);
     return Binding{};
   }
+  case CallKind::SeriesAdd:
+    seriesAdd(call);
+    return Binding{};
   case CallKind::Unresolved:
     break;
   }
@@ -298,6 +301,13 @@ Binding Lowerer::lowerBuiltin(BuiltinId id, const CallExpr &call) {
     module_->append(region(), OpKind::Seed, {cast(value(*args[0]), DType::I32, loc)}, std::nullopt, loc);
     return Binding{};
   }
+  case BuiltinId::Checkpoint: {
+    // The pass passes/Resumable.cpp makes its loops re-enterable.
+    ir::Value *every = cast(value(*named.at("every")), DType::I32, loc);
+    ir::Op *op = module_->append(region(), OpKind::Checkpoint, {every}, std::nullopt, loc);
+    op->attrs.name = pathOf(*named.at("path"));
+    return Binding{};
+  }
   case BuiltinId::Print: {
     ir::Attrs attrs;
     std::vector<ir::Value *> operands;
@@ -335,6 +345,10 @@ Binding Lowerer::lowerBuiltin(BuiltinId id, const CallExpr &call) {
   case BuiltinId::Split:
   case BuiltinId::Batches:
     return lowerData(id, call, args, named);
+  case BuiltinId::Series:
+  case BuiltinId::Plot:
+  case BuiltinId::PlotBoundary:
+    return lowerPlot(id, call, args, named);
   case BuiltinId::Count:
     break;
   }

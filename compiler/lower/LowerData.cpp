@@ -265,10 +265,33 @@ void Lowerer::lowerDataLoop(const ForStmt &loop, const Binding &iterable) {
   }
   env_[loop.vars[0].symbol] = valueOf(xs);
   env_[loop.vars[1].symbol] = valueOf(ys);
-  lowerBlock(loop.body);
+  if (rowByRow) {
+    lowerBlock(loop.body);
+  } else {
+    batchLoops_.emplace_back(body, nullptr);
+    lowerBlock(loop.body);
+    progress(op, index, count, batchLoops_.back().second, loc);
+    batchLoops_.pop_back();
+  }
   loadCache_.pop_back();
   regions_.pop_back();
   forgetStoresIn(*op);
+}
+
+// The end of a batch loop's step: Progress with the batch, the batches, the
+// enclosing loop's step and steps (0 and 0 without one) and the loss.
+void Lowerer::progress(ir::Op *loop, ir::Value *batch, ir::Value *batches, ir::Value *loss, SourceLoc loc) {
+  ir::Op *outer = loop->parentRegion ? loop->parentRegion->parent : nullptr;
+  while (outer && outer->kind != OpKind::For) outer = outer->parentRegion ? outer->parentRegion->parent : nullptr;
+  ir::Value *epoch = constant(kI32, {0}, loc), *epochs = epoch;
+  if (outer && outer->regions.size() == 1 && outer->regions[0]->args.size() == 1) {
+    ir::Value *lo = outer->operands[0];
+    epoch = emit(OpKind::Sub, {outer->regions[0]->args[0], lo}, kI32, loc);
+    epochs = emit(OpKind::Sub, {outer->operands[1], lo}, kI32, loc);
+  }
+  std::vector<ir::Value *> operands = {batch, batches, epoch, epochs};
+  if (loss && loss->type.rank() == 0 && isFloat(loss->type.dtype)) operands.push_back(loss);
+  module_->append(region(), OpKind::Progress, operands, std::nullopt, loc);
 }
 
 }  // namespace dlc::lower

@@ -121,6 +121,11 @@ Binding Lowerer::lower(const Expr &e) {
   }
   case ExprKind::Unary: {
     auto &u = static_cast<const UnaryExpr &>(e);
+    if (u.op == UnaryOp::Neg && u.operand->kind == ExprKind::IntLiteral && e.type.isScalar() && e.constFloat) {
+      ir::Value *c = constant(typeOf(e), {*e.constFloat}, loc);  // -2147483648 included
+      if (e.type.weak) weakConstants_.insert(c);
+      return valueOf(c);
+    }
     ir::Value *operand = value(*u.operand);
     if (u.op == UnaryOp::Plus) return valueOf(operand);
     TensorType t = typeOf(e);

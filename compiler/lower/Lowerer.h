@@ -30,7 +30,7 @@ struct BatchesObject;
 
 // What a symbol stands for while lowering.
 struct Binding {
-  enum Kind : uint8_t { Value, Storage, Model, Optimizer, Text, Dataset, Tuple, Batches } kind = Value;
+  enum Kind : uint8_t { Value, Storage, Model, Optimizer, Text, Dataset, Tuple, Batches, Series } kind = Value;
   ir::Value *value = nullptr;  // Value; Dataset: x
   std::string storage;  // Storage: its name; Text: the string
   ModelObject *model = nullptr;
@@ -38,6 +38,7 @@ struct Binding {
   ir::Value *label = nullptr;       // Dataset: y
   std::vector<Binding> elements = {};  // Tuple
   BatchesObject *batches = nullptr;
+  int64_t series = -1;  // Series: its id in the runtime
 };
 
 // batches(ds, size, shuffle:, seed:): what the `for` loop over it needs. The
@@ -59,6 +60,10 @@ class Lowerer {
 public:
   Lowerer(const sema::Program &program, const SourceManager &sources, DiagnosticEngine &diags);
   std::unique_ptr<ir::Module> run();
+  // ---- LowerLibrary.cpp: one model's forward for --emit=lib ----
+  std::unique_ptr<ir::Module> runLibrary(const std::string &model, ir::LibraryInterface &lib);
+  ModelObject *declareModel(const sema::ModelInstance &instance, const std::string &prefix);
+  void checkLibraryOps(const ir::Region &region, const std::string &binding);
 
   // ---- Lower.cpp: statements, storage, inlining ----
   void lowerBlock(const ast::Block &block);
@@ -99,10 +104,16 @@ public:
                     const std::map<std::string, const ast::Expr *> &named);
   // `for x, y in batches(...)` or `for x, y in ds`.
   void lowerDataLoop(const ast::ForStmt &loop, const Binding &iterable);
+  void progress(ir::Op *loop, ir::Value *batch, ir::Value *batches, ir::Value *loss, SourceLoc loc);
   // The number of rows of a tensor, as an i32 scalar.
   ir::Value *rows(ir::Value *v, SourceLoc loc);
   void check(ir::Value *cond, const std::string &message, SourceLoc loc, std::vector<ir::Value *> values = {});
   std::string pathOf(const ast::Expr &e);
+
+  // ---- LowerPlot.cpp: series, plot, plot_boundary ----
+  Binding lowerPlot(sema::BuiltinId id, const ast::CallExpr &call, const std::vector<const ast::Expr *> &args,
+                    const std::map<std::string, const ast::Expr *> &named);
+  void seriesAdd(const ast::CallExpr &call);
 
   void unsupported(SourceRange range, const std::string &what);
   ir::Region &region() { return *regions_.back(); }
@@ -119,12 +130,16 @@ public:
   std::vector<std::unique_ptr<ModelObject>> models_;
   std::vector<std::unique_ptr<OptimizerObject>> optimizers_;
   std::vector<std::unique_ptr<BatchesObject>> batches_;
+  // The bodies of the batch loops being lowered, innermost last, with the
+  // loss their body minimizes (for the progress line).
+  std::vector<std::pair<ir::Region *, ir::Value *>> batchLoops_;
   std::vector<ReturnSlot> returnSlots_;  // storage for the value of the function being inlined
   std::string pendingName_;                // the binding a construction is for
   // Constants from number literals, which (like Python floats) keep their
   // exact value until an operation rounds them to its dtype.
   std::set<const ir::Value *> weakConstants_;
   int counter_ = 0;
+  int64_t seriesCount_ = 0;  // ids of the series made so far
   bool failed_ = false;
 };
 

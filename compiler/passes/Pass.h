@@ -17,8 +17,9 @@ struct Pass {
   void (*run)(ir::Module &module);
 };
 
-// The passes -O<level> runs, in order: none at -O0 (every op its own loop
-// nest, as written), dead-code elimination and elementwise fusion above.
+// The passes -O<level> runs, in order: at -O0 only resumable (which a
+// checkpoint needs; every op stays its own loop nest, as written), then
+// dead-code elimination and elementwise fusion above.
 std::vector<Pass> pipelineFor(int optLevel);
 
 // The passes for --target=cuda (PipelineCuda.cpp): only those whose results

@@ -72,9 +72,11 @@ public:
   OptimizerInstance *instantiateOptimizer(const ast::OptimizerDecl &decl, ast::CallExpr &call,
                                           Scope &scope);
   Scope *modelScope(const ModelInstance *model);
-  void checkUncalledDeclarations(const ast::Module &module);
-  void checkModelDeclaration(const ast::ModelDecl &decl);
+  // First the typed functions and the models with every hyper-parameter
+  // defaulted (kept as instances); with `everything`, the rest.
+  void checkUncalledDeclarations(const ast::Module &module, bool everything);
   void unknownParamDimension(const ast::DimExpr &d);
+  void checkOptimizerDeclaration(const ast::OptimizerDecl &decl);
 
   // ---- SemaStmt.cpp ----
   void checkBlock(ast::Block &block, Scope &scope);
@@ -98,6 +100,11 @@ public:
   // ---- SemaCall.cpp ----
   Type checkCall(ast::CallExpr &call, Scope &scope, Expectation expect);
   Type checkBuiltin(BuiltinId id, ast::CallExpr &call, Scope &scope, Expectation expect);
+  // ---- SemaPlot.cpp: series, plot, plot_boundary ----
+  Type checkPlot(BuiltinId id, ast::CallExpr &call, const std::vector<ast::Expr *> &args,
+                 const std::map<std::string, ast::Expr *> &named);
+  Type checkSeriesAdd(ast::CallExpr &call, ast::MemberExpr &member, Scope &scope);
+  bool checkPlotPath(const ast::Expr &e, const std::string &callee);
   bool bindArguments(ast::CallExpr &call, const std::vector<ast::Param> &params,
                      const std::string &calleeName, size_t implicitLeading,
                      std::vector<ast::Expr *> &ordered);
@@ -115,6 +122,12 @@ public:
   std::map<const ast::FnDecl *, Scope *> declScopes_;  // where each fn was declared
   std::map<const Symbol *, Dim> runtimeDims_;
   ast::Module *main_ = nullptr;
+  int loopDepth_ = 0;    // `for` bodies around the statement being checked
+  int branchDepth_ = 0;  // `if` branches around it
+  const ast::CallExpr *checkpoint_ = nullptr;  // the program's checkpoint(...), once seen
+  // > 0 while a declaration is checked without a call (checkUncalledDeclarations):
+  // hyper-parameters without a value are symbolic sizes instead of constants.
+  int symbolic_ = 0;
 
   Scope *newScope(Scope *parent, Scope::Kind kind) {
     scopes_.push_back(std::make_unique<Scope>(parent, kind));

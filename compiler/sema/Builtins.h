@@ -48,6 +48,7 @@ namespace dlc::sema {
   X(Seed, "seed", 1, 1, "", "seeds the random generator (as torch.manual_seed)")         \
   X(Print, "print", 0, 64, "precision", "prints values separated by spaces")              \
   X(Grad, "grad", 2, 2, "", "grad(y, x): the gradient of scalar y with respect to x")    \
+  X(Checkpoint, "checkpoint", 0, 0, "every path", "checkpoint(every: k, path: p): every k-th run, saves the training state (resume with --resume)") \
   X(Save, "save", 2, 2, "", "save(model, path): writes the parameters as safetensors")    \
   X(Load, "load", 2, 2, "", "load(model, path): reads parameters written by save")       \
   X(LoadCsv, "load_csv", 1, 1, "features label classes header", "reads a CSV file as a dataset") \
@@ -55,7 +56,10 @@ namespace dlc::sema {
   X(LoadIdx, "load_idx", 1, 1, "", "reads an IDX (MNIST) file; its type comes from the binding") \
   X(Dataset, "dataset", 2, 2, "", "dataset(x, y): pairs inputs with targets")             \
   X(Split, "split", 2, 2, "seed", "split(ds, fraction, seed:): a shuffled train/test split") \
-  X(Batches, "batches", 2, 2, "shuffle seed", "batches(ds, size, shuffle:, seed:): mini-batches")
+  X(Batches, "batches", 2, 2, "shuffle seed", "batches(ds, size, shuffle:, seed:): mini-batches") \
+  X(Series, "series", 1, 1, "", "series(name): points to plot, added with s.add(x, y)")    \
+  X(Plot, "plot", 2, 9, "title xlabel ylabel", "plot(path, s1, s2, ...): a PNG line chart of series") \
+  X(PlotBoundary, "plot_boundary", 3, 3, "title size", "plot_boundary(path, net, ds): a PNG of a 2-D classifier's regions")
 
 enum class BuiltinId : int {
 #define X(id, name, minArgs, maxArgs, named, doc) id,

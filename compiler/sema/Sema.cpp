@@ -144,6 +144,32 @@ void Analyzer::run(const std::vector<ast::Module *> &modules, ast::Module &main)
     program_.globals.push_back(s);
   };
 
+  // A parameter with a default cannot come before one without: a call could
+  // not leave the first out and give the second by position.
+  auto checkParamOrder = [&](const std::vector<ast::Param> &params, const std::string &owner) {
+    const ast::Param *defaulted = nullptr;
+    for (auto &p : params) {
+      if (p.defaultValue) {
+        defaulted = &p;
+      } else if (defaulted) {
+        Diagnostic &d = error(p.range, "parameter '" + p.name + "' of '" + owner + "' needs a default value, as it "
+                                           "follows '" + defaulted->name + "', which has one");
+        DiagnosticEngine::note(d, defaulted->range, "'" + defaulted->name + "' has a default here");
+        return;
+      }
+    }
+  };
+  for (ast::Module *m : modules) {
+    for (auto &fn : m->functions) checkParamOrder(fn->params, fn->name);
+    for (auto &model : m->models) {
+      checkParamOrder(model->params, model->name);
+      for (auto &member : model->members)
+        if (member.kind == ast::MemberKind::Method && member.method)
+          checkParamOrder(member.method->params, model->name + "." + member.method->name);
+    }
+    for (auto &opt : m->optimizers) checkParamOrder(opt->params, opt->name);
+  }
+
   for (ast::Module *m : modules) {
     program_.modules.push_back(m);
     for (auto &fn : m->functions) {
@@ -173,7 +199,15 @@ void Analyzer::run(const std::vector<ast::Module *> &modules, ast::Module &main)
   mainScope_ = std::make_unique<Scope>(globalScope_.get(), Scope::Main);
   for (auto &stmt : main.statements) checkStmt(*stmt, *mainScope_);
 
-  for (ast::Module *m : modules) checkUncalledDeclarations(*m);
+  for (ast::Module *m : modules) checkUncalledDeclarations(*m, false);
+  const size_t functions = program_.functions.size(), models = program_.models.size();
+  for (ast::Module *m : modules) checkUncalledDeclarations(*m, true);
+  auto setAside = [](auto &from, size_t keep, auto &to) {
+    for (size_t i = keep; i < from.size(); ++i) to.push_back(std::move(from[i]));
+    from.resize(keep);
+  };
+  setAside(program_.functions, functions, program_.checkedFunctions);
+  setAside(program_.models, models, program_.checkedModels);
 }
 
 std::unique_ptr<Program> analyze(const std::vector<ast::Module *> &modules, ast::Module &main,

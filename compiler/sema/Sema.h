@@ -130,6 +130,11 @@ struct Program {
   std::vector<std::unique_ptr<ModelInstance>> models;
   std::vector<std::unique_ptr<OptimizerInstance>> optimizers;
   std::vector<const Symbol *> globals;  // declarations visible everywhere, builtins included
+  // Instances made only to check declarations the program never uses (with
+  // unknown argument types and symbolic sizes): kept apart from `functions`
+  // and `models`, which are what the program runs.
+  std::vector<std::unique_ptr<FnInstance>> checkedFunctions;
+  std::vector<std::unique_ptr<ModelInstance>> checkedModels;
 };
 
 // Checks the modules. `main` must be one of `modules`. Returns the program

@@ -489,6 +489,44 @@ Type Analyzer::checkBuiltin(BuiltinId id, CallExpr &call, Scope &scope, Expectat
     }
     return Type::tensorOf(x.tensor);
   }
+  case BuiltinId::Checkpoint: {
+    // Where it may stand: the state it saves is the main program's, and a
+    // resumed run re-enters its loops (passes/Resumable.cpp).
+    if (!isMainProgram()) {
+      error(call.range, "'checkpoint' must be in the main program, not in a function");
+      return Type::error();
+    }
+    if (loopDepth_ == 0 || branchDepth_ > 0) {
+      error(call.range, loopDepth_ == 0 ? "'checkpoint' must be inside a 'for' loop"
+                                        : "'checkpoint' cannot be inside an 'if': put it directly in the loop's body");
+      return Type::error();
+    }
+    if (checkpoint_) {
+      DiagnosticEngine::note(error(call.range, "a program can have only one 'checkpoint'"), checkpoint_->range,
+                             "the first one is here");
+      return Type::error();
+    }
+    Expr *every = b.get("every"), *path = b.get("path");
+    if (!every || !path) {
+      error(call.range, "'checkpoint' needs 'every:' (how many runs between saves) and 'path:' (the file)");
+      return Type::error();
+    }
+    if (!requireIntScalar(every->type, *every, "'every:'")) return Type::error();
+    if (every->constInt && *every->constInt < 1) {
+      error(every->range, "'every:' must be at least 1");
+      return Type::error();
+    }
+    if (path->type.kind != Type::String) {
+      error(path->range, "'path:' must be a file path string");
+      return Type::error();
+    }
+    checkpoint_ = &call;
+    return Type::voidType();
+  }
+  case BuiltinId::Series:
+  case BuiltinId::Plot:
+  case BuiltinId::PlotBoundary:
+    return checkPlot(id, call, b.args, b.named);
   case BuiltinId::Save:
   case BuiltinId::Load:
     if (type(0).kind != Type::Model) {

@@ -150,6 +150,7 @@ Type Analyzer::checkCall(CallExpr &call, Scope &scope, Expectation expect) {
       checkAllArgs();
       return base;
     }
+    if (base.kind == Type::Series) return checkSeriesAdd(call, member, scope);
     if (base.kind == Type::Optimizer) {
       if (member.member != "minimize") {
         error(member.memberRange, "an optimizer has one method, 'minimize', not '" + member.member + "'");

@@ -1,5 +1,6 @@
 // Declarations: written types, and the instantiation of functions, models
 // and optimizers (see Sema.h for the scheme).
+#include <algorithm>
 #include <sstream>
 
 #include "sema/Analyzer.h"
@@ -81,6 +82,8 @@ std::optional<Type> Analyzer::resolveType(const TypeExpr &t, Scope &scope, DimNa
       ref.name = d.name;
       ref.symbol = s;
       tensor.dims.push_back(dimOf(ref, d.name));
+    } else if (s && s->kind == Symbol::Hyper && s->dimValue) {  // symbolic (checkUncalledDeclarations)
+      tensor.dims.push_back(*s->dimValue);
     } else if (dims.count(d.name)) {
       tensor.dims.push_back(dims[d.name]);
     } else if (bindNew) {
@@ -343,10 +346,16 @@ Scope *Analyzer::modelScope(const ModelInstance *model) { return modelScopes_.at
 
 ModelInstance *Analyzer::instantiateModel(const ModelDecl &decl, CallExpr &call, Scope &scope) {
   std::vector<Expr *> ordered;
-  if (!bindArguments(call, decl.params, decl.name, 0, ordered)) {
+  // The declaration checked without a creation: every hyper-parameter
+  // without a default is symbolic.
+  const bool declarationOnly = symbolic_ > 0 && !call.range.isValid() && call.args.empty();
+  if (declarationOnly) {
+    ordered.assign(decl.params.size(), nullptr);
+  } else if (!bindArguments(call, decl.params, decl.name, 0, ordered)) {
     for (auto &a : call.args) check(*a.value, scope);
     return nullptr;
   }
+  bool symbolic = false;
   Scope *hyperScope = newScope(globalScope_.get(), Scope::Model);
   std::vector<Symbol *> hypers;
   std::string display = decl.name + "(";
@@ -355,6 +364,26 @@ ModelInstance *Analyzer::instantiateModel(const ModelDecl &decl, CallExpr &call,
   for (size_t i = 0; i < decl.params.size(); ++i) {
     const Param &p = decl.params[i];
     Expr *value = ordered[i];
+    bool wantsInt = p.declared && (p.declared->name == "int" || p.declared->name == "i32");
+    bool wantsFloat = p.declared && (p.declared->name == "f32" || p.declared->name == "f64");
+    // A symbolic hyper-parameter: an int is a size known only by symbol, a
+    // float a value of its type; an untyped one silences what depends on it.
+    auto symbolicHyper = [&](std::optional<Dim> dim) {
+      Type type = wantsInt ? Type::scalar(DType::I32, true)
+                  : wantsFloat ? Type::scalar(p.declared->name == "f64" ? DType::F64 : DType::F32, true)
+                               : Type::error();
+      Symbol *s = newSymbol(Symbol::Hyper, p.name, p.range, type);
+      if (!wantsFloat) s->dimValue = dim ? *dim : freshRuntimeDim(p.name);
+      s->index = static_cast<int>(i);
+      hyperScope->define(s);
+      hypers.push_back(s);
+      display += (i ? ", " : "") + p.name + ": ?";
+      symbolic = true;
+    };
+    if (!value && !p.defaultValue && declarationOnly) {
+      symbolicHyper(std::nullopt);
+      continue;
+    }
     if (!value) {
       defaults.push_back(clone(*p.defaultValue));
       value = defaults.back().get();
@@ -366,9 +395,13 @@ ModelInstance *Analyzer::instantiateModel(const ModelDecl &decl, CallExpr &call,
       ok = false;
       continue;
     }
-    bool wantsInt = p.declared && (p.declared->name == "int" || p.declared->name == "i32");
-    bool wantsFloat = p.declared && (p.declared->name == "f32" || p.declared->name == "f64");
     Type type = value->type;
+    // Inside a symbolic model, a layer's sizes may be symbolic too.
+    if (symbolic_ > 0 && !value->constInt && !value->constFloat && type.isScalar() &&
+        type.tensor.dtype != DType::Bool && !(wantsInt && isFloat(type.tensor.dtype))) {
+      symbolicHyper(type.tensor.dtype == DType::I32 ? std::optional<Dim>(dimOf(*value, p.name)) : std::nullopt);
+      continue;
+    }
     if (wantsInt && !value->constInt) {
       error(value->range, "hyper-parameter '" + p.name + "' of '" + decl.name +
                               "' must be a constant integer" + (value->constFloat ? "" : " known when compiling"));
@@ -407,8 +440,9 @@ ModelInstance *Analyzer::instantiateModel(const ModelDecl &decl, CallExpr &call,
       error(call.range, "model '" + decl.name + "' contains itself");
       return nullptr;
     }
-  for (auto &m : program_.models)
-    if (m->decl == &decl && m->display == display) return m.get();
+  if (!symbolic)
+    for (auto &m : program_.models)
+      if (m->decl == &decl && m->display == display) return m.get();
 
   auto owned = std::make_unique<ModelInstance>();
   ModelInstance *inst = owned.get();
@@ -591,30 +625,21 @@ void Analyzer::unknownParamDimension(const DimExpr &d) {
 // parameter's shape may name only numbers, the model's hyper-parameters that
 // can be ints, and integers of the global scope, whatever the hyper-parameters'
 // values. (Everything else depends on those values and is checked per instance.)
-void Analyzer::checkModelDeclaration(const ModelDecl &decl) {
-  for (auto &m : decl.members) {
-    if (m.kind != MemberKind::Param || !m.declared) continue;
-    for (auto &d : m.declared->dims) {
-      if (d.isNumber) continue;
-      bool hyper = false;
-      for (auto &p : decl.params)
-        if (p.name == d.name)
-          hyper = !p.declared || p.declared->name == "int" || p.declared->name == "i32";
-      const Symbol *s = globalScope_->lookup(d.name);
-      bool globalInt = s && (s->constInt || (s->type.isScalar() && s->type.tensor.dtype == DType::I32 &&
-                                             (s->kind == Symbol::Local || s->kind == Symbol::Parameter)));
-      if (!hyper && !globalInt) unknownParamDimension(d);
-    }
-  }
-}
-
-void Analyzer::checkUncalledDeclarations(const Module &module) {
+// Every declaration is checked whether or not the program uses it: a
+// function never called is checked with its untyped parameters unknown (an
+// error type, which silences what depends on them); a model never created,
+// with its hyper-parameters symbolic; a method never called, on one instance
+// of its model. So a misspelt name, an unknown function, a wrong number of
+// arguments or a type error that does not depend on the arguments is
+// reported at the declaration.
+void Analyzer::checkUncalledDeclarations(const Module &module, bool everything) {
+  ++symbolic_;
   for (auto &fn : module.functions) {
     bool typed = true;
     for (auto &p : fn->params) typed = typed && p.declared.has_value();
     bool instantiated = false;
     for (auto &f : program_.functions) instantiated = instantiated || f->decl == fn.get();
-    if (typed && !instantiated)
+    if (!instantiated && (typed || everything))
       instantiateFunction(*fn, std::vector<Type>(fn->params.size()), nullptr, nullptr, *globalScope_, SourceRange());
   }
   for (auto &model : module.models) {
@@ -622,14 +647,72 @@ void Analyzer::checkUncalledDeclarations(const Module &module) {
     for (auto &p : model->params) defaults = defaults && p.defaultValue != nullptr;
     bool instantiated = false;
     for (auto &m : program_.models) instantiated = instantiated || m->decl == model.get();
-    if (defaults && !instantiated) {
+    if (!instantiated && (defaults || everything)) {
       CallExpr call(SourceRange{});
       call.callee = std::make_unique<NameExpr>(model->nameRange);
       instantiateModel(*model, call, *globalScope_);
-    } else if (!instantiated) {
-      checkModelDeclaration(*model);
+    }
+    const ModelInstance *instance = nullptr;
+    for (auto &m : program_.models)
+      if (m->decl == model.get() && !instance) instance = m.get();
+    if (!instance || !everything) continue;
+    Scope *scope = modelScope(instance);
+    for (auto &member : model->members) {
+      if (member.kind != MemberKind::Method || !member.method) continue;
+      bool called = false;
+      for (auto &f : program_.functions) called = called || f->decl == member.method.get();
+      if (!called)
+        instantiateFunction(*member.method, std::vector<Type>(member.method->params.size()), instance, nullptr,
+                            *scope, SourceRange());
     }
   }
+  if (everything)
+    for (auto &opt : module.optimizers) {
+      bool instantiated = false;
+      for (auto &o : program_.optimizers) instantiated = instantiated || o->decl == opt.get();
+      if (!instantiated) checkOptimizerDeclaration(*opt);
+    }
+  --symbolic_;
+}
+
+// An optimizer never created: its update rule is checked with the parameter,
+// its gradient and its states unknown (error types), its settings of their
+// declared types. The instance exists only for this check.
+void Analyzer::checkOptimizerDeclaration(const OptimizerDecl &decl) {
+  OptimizerInstance inst;
+  inst.decl = &decl;
+  inst.display = decl.name + "(?)";
+  Scope *optScope = newScope(globalScope_.get(), Scope::Model);
+  for (size_t i = 0; i < decl.params.size(); ++i) {
+    const Param &p = decl.params[i];
+    DType d = p.declared && p.declared->name == "f64" ? DType::F64
+              : p.declared && (p.declared->name == "int" || p.declared->name == "i32") ? DType::I32 : DType::F32;
+    Symbol *s = newSymbol(Symbol::Hyper, p.name, p.range, Type::scalar(d, true));
+    s->index = static_cast<int>(i);
+    optScope->define(s);
+  }
+  Symbol *step = newSymbol(Symbol::StepCount, "t", decl.nameRange, Type::scalar(DType::I32, true));
+  optScope->define(step);
+  const FnDecl *update = nullptr;
+  for (auto &m : decl.methods)
+    if (m->name == "update") update = m.get();
+  if (!update || update->params.size() != 2) {
+    error(decl.nameRange, "optimizer '" + decl.name + "' needs a method 'fn update(p, g)'");
+    return;
+  }
+  Scope *states = newScope(optScope, Scope::Block);
+  for (auto &state : decl.states) {
+    if (states->lookupHere(state.name)) {
+      error(state.range, "state '" + state.name + "' is declared twice");
+      continue;
+    }
+    Symbol *s = newSymbol(Symbol::State, state.name, state.range, Type::error());
+    s->isMutable = true;
+    states->define(s);
+  }
+  instantiateFunction(*update, {Type::error(), Type::error()}, nullptr, &inst, *states, SourceRange());
+  auto &fns = program_.functions;
+  fns.erase(std::remove_if(fns.begin(), fns.end(), [&](auto &f) { return f->optimizer == &inst; }), fns.end());
 }
 
 }  // namespace dlc::sema

@@ -115,6 +115,17 @@ Type Analyzer::check(Expr &e, Scope &scope, Expectation expect) {
   }
   case ExprKind::Unary: {
     auto &u = static_cast<UnaryExpr &>(e);
+    // -2147483648, the smallest i32: its digits alone do not fit.
+    if (u.op == UnaryOp::Neg && u.operand->kind == ExprKind::IntLiteral) {
+      auto &lit = static_cast<IntLiteral &>(*u.operand);
+      if (!lit.tooLarge && lit.value == static_cast<uint64_t>(INT32_MAX) + 1) {
+        u.operand->type = Type::scalar(DType::I32, true);
+        e.constInt = INT32_MIN;
+        e.constFloat = static_cast<double>(INT32_MIN);
+        result = Type::scalar(DType::I32, /*weak=*/true);
+        break;
+      }
+    }
     Type operand = check(*u.operand, scope, expect);
     if (!requireTensor(operand, *u.operand, u.op == UnaryOp::Not ? "'not'" : "unary minus")) break;
     if (u.op == UnaryOp::Not) {

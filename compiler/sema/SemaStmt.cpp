@@ -121,6 +121,9 @@ void Analyzer::checkStmt(Stmt &stmt, Scope &scope) {
             fn_->dims[name] = bound[dim.symbol];
       }
     }
+    if (let.isVar && values.size() == 1 && values[0].kind == Type::Series)
+      error(let.init->range, "a series cannot be held in a 'var'; bind it with 'let' (s.add(x, y) adds to it "
+                             "in place)");
     for (size_t i = 0; i < let.names.size(); ++i)
       bindLocal(let.names[i], values[i], let.isVar, scope, let.names.size() == 1 ? let.init.get() : nullptr);
     return;
@@ -232,7 +235,9 @@ void Analyzer::checkStmt(Stmt &stmt, Scope &scope) {
       bindLocal(loop.vars[i], vars[i], false, *body, nullptr);
       if (loop.vars[i].symbol) const_cast<Symbol *>(loop.vars[i].symbol)->isLoopVariable = true;
     }
+    ++loopDepth_;
     for (auto &s : loop.body.stmts) checkStmt(*s, *body);
+    --loopDepth_;
     return;
   }
   case StmtKind::If: {
@@ -241,8 +246,10 @@ void Analyzer::checkStmt(Stmt &stmt, Scope &scope) {
     if (!cond.isError() && !(cond.isScalar() && cond.tensor.dtype == DType::Bool))
       error(branch.cond->range, "the condition of 'if' must be a bool, but got " + describeValueOf(cond) +
                                     (cond.isTensor() && !cond.isScalar() ? "; reduce it first" : ""));
+    ++branchDepth_;
     checkBlock(branch.then, scope);
     if (branch.otherwise) checkStmt(*branch.otherwise, scope);
+    --branchDepth_;
     return;
   }
   case StmtKind::Return: {

@@ -63,6 +63,7 @@ std::string Type::str() const {
     return s + ")";
   }
   case Callable: return "fn " + name;
+  case Series: return "series";
   }
   return "?";
 }

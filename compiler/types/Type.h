@@ -89,6 +89,7 @@ struct Type {
     Range,      // lo..hi, an iterable of i32
     Tuple,
     Callable,   // a function or model declaration named without a call
+    Series,     // points collected for a picture: series("loss")
   };
 
   Kind kind = Error;
@@ -119,6 +120,7 @@ struct Type {
     return t;
   }
   static Type callable(std::string name) { Type t; t.kind = Callable; t.name = std::move(name); return t; }
+  static Type series() { Type t; t.kind = Series; return t; }
 
   bool isError() const { return kind == Error; }
   bool isTensor() const { return kind == Tensor; }

@@ -46,6 +46,7 @@ const char *dl_status_name(int status) {
   case DL_ERR_MEMORY: return "DL_ERR_MEMORY";
   case DL_ERR_DEVICE: return "DL_ERR_DEVICE";
   case DL_ERR_INTERNAL: return "DL_ERR_INTERNAL";
+  case DL_ERR_STATE: return "DL_ERR_STATE";
   default: return "DL_ERR_UNKNOWN";
   }
 }
@@ -61,6 +62,7 @@ int dl_context_create(dl_context **out) {
 }
 
 void dl_context_destroy(dl_context *ctx) {
+  dl::clearProgress(ctx);
   if (ctx != nullptr && ctx->printStats) {
     std::fflush(stdout);  // keep the lines in order on a terminal
     std::fprintf(stderr, "stats: %lld buffers from the system\n",

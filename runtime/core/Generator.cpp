@@ -12,10 +12,49 @@
 #include "Generator.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
 #include <cstring>
 #include <type_traits>
 
 namespace dl {
+
+std::string Generator::state() const {
+  std::ostringstream out;
+  out << engine_ << ' ';
+  if (nextDoubleNormal_) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%a", *nextDoubleNormal_);
+    out << text;
+  } else {
+    out << '-';
+  }
+  return out.str();
+}
+
+bool Generator::setState(const std::string &text) {
+  std::istringstream in(text);
+  std::mt19937 engine;
+  std::string normal;
+  if (!(in >> engine) || !(in >> normal))
+    return false;
+  std::string rest;
+  if (in >> rest)
+    return false;
+  std::optional<double> cached;
+  if (normal != "-") {
+    char *end = nullptr;
+    double value = std::strtod(normal.c_str(), &end);
+    if (end == normal.c_str() || *end != '\0')
+      return false;
+    cached = value;
+  }
+  engine_ = engine;
+  nextDoubleNormal_ = cached;
+  return true;
+}
+
 namespace {
 
 float bitsToFloat(uint32_t u) {

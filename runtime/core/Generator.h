@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <string>
 
 namespace dl {
 
@@ -43,6 +44,13 @@ public:
   // at::normal_distribution<double>(mean, std): Box-Muller on two doubles; the
   // sine half is cached in the generator and returned by the next call.
   double normalDouble(double mean, double std);
+
+  // The whole state as text: the mt19937 words and position (the standard
+  // library's << format), then the cached normal sample as a hex float or
+  // "-". setState gives false, leaving the generator alone, on text that
+  // is not such a state.
+  std::string state() const;
+  bool setState(const std::string &text);
 
   // Fill functions, one per torch kernel (see Generator.cpp).
   void fillUniform(float *out, int64_t n, float lo, float hi);

@@ -291,6 +291,7 @@ int formatChecked(dl_context *ctx, dl_dtype dtype, const void *data, int rank, c
 int writeText(dl_context *ctx, FILE *out, const std::string &text) {
   if (out == nullptr)
     return fail(ctx, DL_ERR_ARG, "print: null FILE");
+  clearProgress(ctx);
   if (std::fwrite(text.data(), 1, text.size(), out) != text.size())
     return fail(ctx, DL_ERR_IO, std::string("print: write failed: ") + std::strerror(errno));
   return DL_OK;

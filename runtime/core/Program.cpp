@@ -8,6 +8,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <unistd.h>
 
 namespace {
 
@@ -25,7 +26,8 @@ void writeUsage(const char *program) {
               "  --threads=N     threads for tensor kernels (default: every core)\n"
               "  --device=D      where tensors live: cpu, or cuda for a program compiled with\n"
               "                  --target=cuda (default: cuda when usable, else cpu)\n"
-              "  --quiet         no progress lines (print() output is kept)\n"
+              "  --quiet         no progress line on the terminal (print() output is kept)\n"
+              "  --resume        continue from the program's checkpoint file, if there is one\n"
               "  --stats         at exit, print to stderr how many buffers came from the system\n",
               program);
   std::fflush(stdout);
@@ -81,6 +83,7 @@ int dl_error_format(dl_context *ctx, const char *text, int64_t first, int64_t se
 
 void dl_error_report(const dl_context *ctx) {
   std::fflush(stdout);
+  dl::clearProgress(ctx);
   std::fprintf(stderr, "error: %s\n", dl_context_last_error(ctx));
   std::fflush(stderr);
 }
@@ -106,8 +109,14 @@ int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now) {
       *exit_now = 1;
       return DL_OK;
     }
-    if (std::strcmp(arg, "--quiet") == 0)
-      continue; // there are no progress lines yet
+    if (std::strcmp(arg, "--quiet") == 0) {
+      ctx->progress.quiet = true;
+      continue;
+    }
+    if (std::strcmp(arg, "--resume") == 0) {
+      ctx->resume.requested = true;
+      continue;
+    }
     if (std::strcmp(arg, "--stats") == 0) {
       ctx->printStats = true;
       continue;
@@ -139,6 +148,8 @@ int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now) {
     }
     return dl::fail(ctx, DL_ERR_ARG, std::string("unknown option '") + arg + "' (see --help)");
   }
+  // Progress lines only where a person watches both streams.
+  ctx->progress.enabled = !ctx->progress.quiet && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
   return DL_OK;
 }
 

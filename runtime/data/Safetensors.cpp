@@ -13,7 +13,10 @@
 // Saving writes a temporary file next to the target, fsyncs it and renames
 // it over the target: readers see the old file or the new one. Loading checks
 // the whole header against the request before it writes any caller buffer.
+// The checkpoints (Checkpoint.cpp) use the same writer and reader
+// (SafetensorsFile.h), with metadata.
 #include "DataSupport.h"
+#include "SafetensorsFile.h"
 
 #include <nlohmann/json.hpp>
 
@@ -39,15 +42,7 @@ using dl::data::shapeText;
 // The reference implementation's limit; real headers are a few MB at most.
 constexpr uint64_t kMaxHeaderBytes = 100u << 20;
 
-const char *safetensorsDtype(dl_dtype dtype) {
-  switch (dtype) {
-  case DL_F32: return "F32";
-  case DL_F64: return "F64";
-  case DL_I32: return "I32";
-  case DL_BOOL: return "BOOL";
-  default: return nullptr;
-  }
-}
+using dl::data::safetensorsDtype;
 
 // Bytes per element of every dtype the format defines (0: unknown), so
 // files with types we cannot load still get their offsets checked.
@@ -139,13 +134,7 @@ struct TemporaryFile {
 
 // ---- Reading ----------------------------------------------------------------
 
-struct Entry {
-  std::string name;
-  std::string dtype;
-  std::vector<int64_t> shape;
-  uint64_t begin = 0;
-  uint64_t end = 0;
-};
+using Entry = dl::data::SafetensorsEntry;
 
 bool readAt(int fd, void *data, size_t size, uint64_t offset) {
   char *bytes = static_cast<char *>(data);
@@ -199,12 +188,22 @@ bool parseEntry(const std::string &name, const nlohmann::json &value, Entry *ent
 
 } // namespace
 
-extern "C" {
+namespace dl::data {
 
-int dl_safetensors_save(dl_context *ctx, const char *path, int64_t n, const char *const *names,
-                        const dl_dtype *dtypes, const int *ranks, const int64_t *const *dims,
-                        const void *const *data) {
-  DL_CHECK_CONTEXT(ctx);
+const char *safetensorsDtype(dl_dtype dtype) {
+  switch (dtype) {
+  case DL_F32: return "F32";
+  case DL_F64: return "F64";
+  case DL_I32: return "I32";
+  case DL_BOOL: return "BOOL";
+  default: return nullptr;
+  }
+}
+
+int writeSafetensors(dl_context *ctx, const char *path, int64_t n, const char *const *names,
+                     const dl_dtype *dtypes, const int *ranks, const int64_t *const *dims,
+                     const void *const *data, const std::map<std::string, std::string> &metadata,
+                     const char *temporarySuffix) {
   if (path == nullptr || path[0] == '\0' || (n > 0 && data == nullptr))
     return fail(ctx, DL_ERR_ARG, "dl_safetensors_save: null argument");
   std::vector<uint64_t> bytes;
@@ -224,7 +223,10 @@ int dl_safetensors_save(dl_context *ctx, const char *path, int64_t n, const char
   });
 
   nlohmann::json header = nlohmann::json::object();
-  header["__metadata__"] = {{"format", "pt"}};
+  nlohmann::json meta = {{"format", "pt"}};
+  for (const auto &[key, value] : metadata)
+    meta[key] = value;
+  header["__metadata__"] = meta;
   uint64_t offset = 0;
   for (int64_t i : order) {
     header[names[i]] = {{"dtype", safetensorsDtype(dtypes[i])},
@@ -245,7 +247,7 @@ int dl_safetensors_save(dl_context *ctx, const char *path, int64_t n, const char
 
   const std::string target = path;
   TemporaryFile temporary;
-  temporary.path = target + ".tmp." + std::to_string(::getpid());
+  temporary.path = target + (temporarySuffix ? std::string(temporarySuffix) : ".tmp." + std::to_string(::getpid()));
   temporary.fd = ::open(temporary.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (temporary.fd < 0) {
     int error = errno;
@@ -282,6 +284,102 @@ int dl_safetensors_save(dl_context *ctx, const char *path, int64_t n, const char
   return DL_OK;
 }
 
+SafetensorsFile::~SafetensorsFile() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+int SafetensorsFile::open(dl_context *ctx, const char *path) {
+  what_ = inQuotes(path);
+  fd_ = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0)
+    return fail(ctx, DL_ERR_IO, "cannot open " + what_ + ": " + std::strerror(errno));
+  struct stat info;
+  if (fstat(fd_, &info) != 0)
+    return fail(ctx, DL_ERR_IO, "cannot read " + what_ + ": " + std::strerror(errno));
+  if (S_ISDIR(info.st_mode))
+    return fail(ctx, DL_ERR_IO, "cannot open " + what_ + ": " + std::strerror(EISDIR));
+  uint64_t fileSize = static_cast<uint64_t>(info.st_size);
+
+  // Header length and header.
+  unsigned char length[8];
+  if (fileSize < 8 || !readAt(fd_, length, 8, 0))
+    return fail(ctx, DL_ERR_DATA,
+                what_ + ": not a safetensors file (" + std::to_string(fileSize) +
+                    " bytes, too short for the 8-byte header length)");
+  uint64_t headerSize = 0;
+  for (int i = 7; i >= 0; --i)
+    headerSize = headerSize << 8 | length[i];
+  if (headerSize > kMaxHeaderBytes || headerSize > fileSize - 8)
+    return fail(ctx, DL_ERR_DATA,
+                what_ + ": not a safetensors file, or truncated: its header length " + std::to_string(headerSize) +
+                    " exceeds the file's " + std::to_string(fileSize) + " bytes");
+  std::string headerText(headerSize, '\0');
+  if (!readAt(fd_, headerText.data(), headerSize, 8))
+    return fail(ctx, DL_ERR_IO, "cannot read " + what_ + ": " + std::strerror(errno));
+  nlohmann::json header = nlohmann::json::parse(headerText, nullptr, /*allow_exceptions=*/false);
+  if (header.is_discarded() || !header.is_object())
+    return fail(ctx, DL_ERR_DATA, what_ + ": not a safetensors file (its header is not a JSON object)");
+
+  // Every entry, checked, and the data they tile.
+  std::vector<const Entry *> byOffset;
+  for (const auto &[name, value] : header.items()) {
+    if (name == "__metadata__") {
+      if (value.is_object())
+        for (const auto &[key, text] : value.items())
+          if (text.is_string())
+            metadata_[key] = text.get<std::string>();
+      continue;
+    }
+    Entry entry;
+    std::string problem;
+    if (!parseEntry(name, value, &entry, &problem))
+      return fail(ctx, DL_ERR_DATA, what_ + ": tensor " + inQuotes(name) + " " + problem);
+    byOffset.push_back(&(entries_[name] = std::move(entry)));
+  }
+  std::sort(byOffset.begin(), byOffset.end(),
+            [](const Entry *a, const Entry *b) { return a->begin != b->begin ? a->begin < b->begin : a->end < b->end; });
+  dataStart_ = 8 + headerSize;
+  dataSize_ = fileSize - 8 - headerSize;
+  uint64_t covered = 0;
+  for (const Entry *entry : byOffset) {
+    if (entry->begin != covered)
+      return fail(ctx, DL_ERR_DATA,
+                  what_ + ": tensor " + inQuotes(entry->name) + " starts at data offset " + std::to_string(entry->begin) +
+                      ", expected " + std::to_string(covered) + " (tensors must tile the data without gaps or overlaps)");
+    covered = entry->end;
+  }
+  if (covered > dataSize_)
+    return fail(ctx, DL_ERR_DATA,
+                what_ + ": truncated: the header describes " + std::to_string(covered) +
+                    " bytes of tensor data, the file has " + std::to_string(dataSize_));
+  if (covered < dataSize_)
+    return fail(ctx, DL_ERR_DATA,
+                what_ + ": " + std::to_string(dataSize_ - covered) + " bytes after the last tensor's data");
+  return DL_OK;
+}
+
+int SafetensorsFile::readChunk(dl_context *ctx, uint64_t offset, void *out, size_t size) {
+  if (size > 0 && !readAt(fd_, out, size, dataStart_ + offset))
+    return fail(ctx, DL_ERR_IO, "cannot read " + what_ + ": " + std::strerror(errno));
+  return DL_OK;
+}
+
+int SafetensorsFile::read(dl_context *ctx, const SafetensorsEntry &entry, void *out) {
+  return readChunk(ctx, entry.begin, out, static_cast<size_t>(entry.end - entry.begin));
+}
+
+} // namespace dl::data
+
+extern "C" {
+
+int dl_safetensors_save(dl_context *ctx, const char *path, int64_t n, const char *const *names,
+                        const dl_dtype *dtypes, const int *ranks, const int64_t *const *dims,
+                        const void *const *data) {
+  DL_CHECK_CONTEXT(ctx);
+  return dl::data::writeSafetensors(ctx, path, n, names, dtypes, ranks, dims, data, {});
+}
+
 int dl_safetensors_load(dl_context *ctx, const char *path, int64_t n, const char *const *names,
                         const dl_dtype *dtypes, const int *ranks, const int64_t *const *dims,
                         void *const *data_out) {
@@ -295,71 +393,11 @@ int dl_safetensors_load(dl_context *ctx, const char *path, int64_t n, const char
     if (bytes[i] > 0 && data_out[i] == nullptr)
       return fail(ctx, DL_ERR_ARG, std::string("dl_safetensors_load: tensor ") + inQuotes(names[i]) + " has no buffer");
 
-  const std::string what = inQuotes(path);
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return fail(ctx, DL_ERR_IO, "cannot open " + what + ": " + std::strerror(errno));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat info;
-  if (fstat(fd, &info) != 0)
-    return fail(ctx, DL_ERR_IO, "cannot read " + what + ": " + std::strerror(errno));
-  if (S_ISDIR(info.st_mode))
-    return fail(ctx, DL_ERR_IO, "cannot open " + what + ": " + std::strerror(EISDIR));
-  uint64_t fileSize = static_cast<uint64_t>(info.st_size);
-
-  // Header length and header.
-  unsigned char length[8];
-  if (fileSize < 8 || !readAt(fd, length, 8, 0))
-    return fail(ctx, DL_ERR_DATA,
-                what + ": not a safetensors file (" + std::to_string(fileSize) +
-                    " bytes, too short for the 8-byte header length)");
-  uint64_t headerSize = 0;
-  for (int i = 7; i >= 0; --i)
-    headerSize = headerSize << 8 | length[i];
-  if (headerSize > kMaxHeaderBytes || headerSize > fileSize - 8)
-    return fail(ctx, DL_ERR_DATA,
-                what + ": not a safetensors file, or truncated: its header length " + std::to_string(headerSize) +
-                    " exceeds the file's " + std::to_string(fileSize) + " bytes");
-  std::string headerText(headerSize, '\0');
-  if (!readAt(fd, headerText.data(), headerSize, 8))
-    return fail(ctx, DL_ERR_IO, "cannot read " + what + ": " + std::strerror(errno));
-  nlohmann::json header = nlohmann::json::parse(headerText, nullptr, /*allow_exceptions=*/false);
-  if (header.is_discarded() || !header.is_object())
-    return fail(ctx, DL_ERR_DATA, what + ": not a safetensors file (its header is not a JSON object)");
-
-  // Every entry, checked, and the data they tile.
-  std::map<std::string, Entry> entries;
-  std::vector<const Entry *> byOffset;
-  for (const auto &[name, value] : header.items()) {
-    if (name == "__metadata__")
-      continue;
-    Entry entry;
-    std::string problem;
-    if (!parseEntry(name, value, &entry, &problem))
-      return fail(ctx, DL_ERR_DATA, what + ": tensor " + inQuotes(name) + " " + problem);
-    byOffset.push_back(&(entries[name] = std::move(entry)));
-  }
-  std::sort(byOffset.begin(), byOffset.end(),
-            [](const Entry *a, const Entry *b) { return a->begin != b->begin ? a->begin < b->begin : a->end < b->end; });
-  uint64_t dataSize = fileSize - 8 - headerSize;
-  uint64_t covered = 0;
-  for (const Entry *entry : byOffset) {
-    if (entry->begin != covered)
-      return fail(ctx, DL_ERR_DATA,
-                  what + ": tensor " + inQuotes(entry->name) + " starts at data offset " + std::to_string(entry->begin) +
-                      ", expected " + std::to_string(covered) + " (tensors must tile the data without gaps or overlaps)");
-    covered = entry->end;
-  }
-  if (covered > dataSize)
-    return fail(ctx, DL_ERR_DATA,
-                what + ": truncated: the header describes " + std::to_string(covered) +
-                    " bytes of tensor data, the file has " + std::to_string(dataSize));
-  if (covered < dataSize)
-    return fail(ctx, DL_ERR_DATA,
-                what + ": " + std::to_string(dataSize - covered) + " bytes after the last tensor's data");
+  dl::data::SafetensorsFile file;
+  if (int status = file.open(ctx, path))
+    return status;
+  const std::string &what = file.what();
+  const auto &entries = file.entries();
 
   // The request against the file.
   std::set<std::string> wanted;
@@ -394,12 +432,9 @@ int dl_safetensors_load(dl_context *ctx, const char *path, int64_t n, const char
                 what + " holds " + (extra.size() == 1 ? "a tensor" : "tensors") + " that " +
                     (extra.size() == 1 ? "was" : "were") + " not asked for: " + nameList(extra));
 
-  uint64_t dataStart = 8 + headerSize;
-  for (int64_t i = 0; i < n; ++i) {
-    const Entry &entry = entries[names[i]];
-    if (bytes[i] > 0 && !readAt(fd, data_out[i], bytes[i], dataStart + entry.begin))
-      return fail(ctx, DL_ERR_IO, "cannot read " + what + ": " + std::strerror(errno));
-  }
+  for (int64_t i = 0; i < n; ++i)
+    if (int status = file.read(ctx, entries.at(names[i]), data_out[i]))
+      return status;
   return DL_OK;
 }
 

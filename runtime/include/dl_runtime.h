@@ -30,7 +30,8 @@ typedef enum dl_status {
   DL_ERR_DATA = 3,    /* a file's contents are malformed */
   DL_ERR_MEMORY = 4,  /* an allocation failed */
   DL_ERR_DEVICE = 5,  /* the accelerator (or its driver) failed */
-  DL_ERR_INTERNAL = 6 /* a bug in the runtime */
+  DL_ERR_INTERNAL = 6, /* a bug in the runtime */
+  DL_ERR_STATE = 7     /* a call out of order (a model's forward before its weights are loaded) */
 } dl_status;
 
 /* A short, stable name for a status ("DL_OK", "DL_ERR_ARG", ...). */
@@ -170,8 +171,8 @@ int dl_print_end(dl_context *ctx, FILE *out);
  */
 
 /* Parses the program's options: --help (writes usage to stdout and sets
- * *exit_now to 1), --threads=N, --device=cpu, --quiet, --stats. Unknown
- * options fail. */
+ * *exit_now to 1), --threads=N, --device=cpu, --quiet (no progress line),
+ * --resume (dl_training.h), --stats. Unknown options fail. */
 int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now);
 /* A buffer of `bytes` bytes (0 allowed), 64-byte aligned, never null on success. */
 int dl_buffer_alloc(dl_context *ctx, int64_t bytes, void **out);

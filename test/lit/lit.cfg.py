@@ -35,6 +35,14 @@ else:
     config.substitutions.append(("%stdlib", os.path.join(config.dlc_src_root, "stdlib")))
     config.substitutions.append(("%examples", os.path.join(config.dlc_src_root, "examples")))
     config.substitutions.append(("%python", "/usr/bin/python3"))
+    # Compilers for the programs that link a library from --emit=lib (test/lit/lib):
+    # in a sanitizer build the library's runtime needs ASan and UBSan, and UBSan's
+    # C++ part is linked by the C++ driver (%clink links C objects).
+    sanitized = getattr(config, "dlc_sanitize", False)
+    sanitize_flags = " -fsanitize=address,undefined" if sanitized else ""
+    config.substitutions.append(("%clink", ("clang++-19" if sanitized else "cc") + sanitize_flags))
+    config.substitutions.append(("%cc", ("clang-19" if sanitized else "cc") + sanitize_flags))
+    config.substitutions.append(("%cxx", ("clang++-19" if sanitized else "c++") + sanitize_flags))
     # Whole words only, so `not` inside a path or a CHECK line stays as written.
     config.substitutions.append((r"\bFileCheck\b", os.path.join(tools, "FileCheck")))
     config.substitutions.append((r"(?<![-\w/.])not(?![-\w/.])", os.path.join(tools, "not")))

@@ -51,6 +51,16 @@ bool DeviceLauncher::emit(const ir::Op &op) {
   case OpKind::Load: emitLoad(op); return true;
   case OpKind::Store: emitStore(op); return true;
   case OpKind::Reshape: onHost(op, 1, false); return true;  // shares operand 0's elements
+  case OpKind::Checkpoint:
+    // dl_checkpoint_step reads every storage from the host. (It saves only
+    // every `every` steps, but the state is copied back at each: to improve.)
+    storagesOnHost(true);
+    onHost(op);
+    return true;
+  case OpKind::Resume:
+    onHost(op);
+    storagesOnHost(false);  // restored by the host
+    return true;
   case OpKind::Transpose:
     if (e_.transposeViews_.count(&op) || op.operands[0]->type.rank() < 2) {
       onHost(op, 1, false);  // a view: no elements move
@@ -75,6 +85,19 @@ void DeviceLauncher::onHost(const ir::Op &op, size_t firstOperand, bool wrote) {
     // A constant in read-only data never changes: its device copy, once made, stays current.
     auto it = e_.values_.find(op.result);
     if (it != e_.values_.end() && !llvm::isa<llvm::GlobalVariable>(it->second.data)) hostWrote(it->second);
+  }
+}
+
+void DeviceLauncher::storagesOnHost(bool read) {
+  auto &b = e_.b_;
+  for (auto &[name, slot] : e_.storages_) {
+    const TensorType &type = slot.storage->type;
+    RtTensor t{type.dtype, b.CreateLoad(b.getPtrTy(), slot.data), {}};
+    for (size_t d = 0; d < type.rank(); ++d)
+      t.dims.push_back(type.dims[d].isStatic() ? static_cast<Value *>(e_.i64(type.dims[d].size))
+                                               : b.CreateLoad(b.getInt64Ty(), slot.dims[d]));
+    if (read) toHost(t);
+    else hostWrote(t);
   }
 }
 

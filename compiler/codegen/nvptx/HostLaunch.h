@@ -48,6 +48,9 @@ private:
   llvm::Value *bytes(const x86::RtTensor &t);
   llvm::Value *blocksFor(llvm::Value *threads);  // ceil(threads / 256), at most 2^20 (kernels stride)
   void toHost(const x86::RtTensor &t);
+  // Every storage (params, optimizer state, vars): made current on the host
+  // before the host reads them all (`read`), or marked as written by it.
+  void storagesOnHost(bool read);
   void hostWrote(const x86::RtTensor &t);
 
   x86::Emitter &e_;

@@ -21,6 +21,9 @@ void Emitter::emitData(const ir::Op &op) {
   case OpKind::LoadIdx: return emitLoadArray(op);
   case OpKind::SaveSafetensors: return emitSaveSafetensors(op);
   case OpKind::LoadSafetensors: return emitLoadSafetensors(op);
+  case OpKind::Plot:
+  case OpKind::PlotGrid:
+  case OpKind::PlotBoundary: return emitPlot(op);
   default: return internalError(op.loc, std::string("no code generation for '") + ir::spelling(op.kind) + "'");
   }
 }

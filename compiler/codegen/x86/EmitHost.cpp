@@ -139,8 +139,10 @@ void Emitter::declareStorages() {
     slot.storage = &s;
     slot.data = entryAlloca(b_.getPtrTy(), nullptr, "storage");
     b_.CreateStore(llvm::ConstantPointerNull::get(b_.getPtrTy()), slot.data);
+    if (s.type.rank() > 0)
+      slot.dimsArray = entryAlloca(b_.getInt64Ty(), i64(static_cast<int64_t>(s.type.rank())), "storage.dims");
     for (size_t d = 0; d < s.type.rank(); ++d) {
-      slot.dims.push_back(entryAlloca(b_.getInt64Ty(), nullptr, "storage.dim"));
+      slot.dims.push_back(b_.CreateInBoundsGEP(b_.getInt64Ty(), slot.dimsArray, i64(static_cast<int64_t>(d))));
       b_.CreateStore(i64(0), slot.dims.back());
     }
     storages_[s.name] = std::move(slot);

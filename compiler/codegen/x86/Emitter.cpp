@@ -69,6 +69,7 @@ void Emitter::emitMain() {
 
   b_.SetInsertPoint(body);
   declareStorages();
+  prepareCheckpoints();
   if (device_) device_->emitProgram();
   else emitRegion(module_.main());
   freeStorages();
@@ -126,7 +127,8 @@ void Emitter::emitOnHost(const ir::Op &op) {
     if (op.kind == OpKind::Print) return emitPrint(op);
     if (op.kind == OpKind::SizeOf) return emitSizeOf(op);
     if (op.kind == OpKind::Check) return emitCheck(op);
-    break;
+    if (op.kind == OpKind::Series || op.kind == OpKind::SeriesAdd) return emitPlot(op);
+    return emitCheckpointOp(op);
   case ir::Category::Data: return emitData(op);
   case ir::Category::Kernel: return emitFused(op);
   case ir::Category::Derivative:
@@ -400,16 +402,29 @@ void Emitter::failIf(Value *cond, const std::string &message, SourceLoc loc, Val
     if (!v) return i64(0);
     return v->getType()->isIntegerTy(64) ? v : b_.CreateSExt(v, b_.getInt64Ty());
   };
-  callRuntime("dl_error_format", b_.getInt32Ty(),
-              {ctx_, stringConstant(message + where(loc)), widen(a), widen(b)});
+  Value *status = callRuntime("dl_error_format", b_.getInt32Ty(),
+                              {ctx_, stringConstant(message + where(loc)), widen(a), widen(b)});
+  if (statusSlot_) {
+    b_.CreateStore(status, statusSlot_);
+    freeScopeBuffers();
+  }
   b_.CreateBr(failBlock_);
   b_.SetInsertPoint(ok);
 }
 
 void Emitter::checkStatus(Value *status) {
   BasicBlock *ok = BasicBlock::Create(llvm_, "ok", main_);
-  b_.CreateCondBr(b_.CreateICmpNE(status, i32(0)), failBlock_, ok,
-                  llvm::MDBuilder(llvm_).createUnlikelyBranchWeights());
+  BasicBlock *fail = failBlock_;
+  if (statusSlot_) {  // a library's forward returns: this point's buffers are freed first
+    b_.CreateStore(status, statusSlot_);
+    fail = BasicBlock::Create(llvm_, "fail.free", main_);
+  }
+  b_.CreateCondBr(b_.CreateICmpNE(status, i32(0)), fail, ok, llvm::MDBuilder(llvm_).createUnlikelyBranchWeights());
+  if (fail != failBlock_) {
+    b_.SetInsertPoint(fail);
+    freeScopeBuffers();
+    b_.CreateBr(failBlock_);
+  }
   b_.SetInsertPoint(ok);
 }
 

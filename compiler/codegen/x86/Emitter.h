@@ -39,6 +39,7 @@
 #include <llvm/IR/Module.h>
 
 #include "ir/IR.h"
+#include "ir/Library.h"
 #include "support/Diagnostics.h"
 
 namespace dlc::codegen::nvptx {
@@ -65,6 +66,10 @@ public:
   std::unique_ptr<llvm::Module> run(const llvm::DataLayout &layout, const std::string &triple);
   // --target=cuda: main also holds the device program (HostLaunch.h).
   void setDevice(nvptx::DeviceLauncher *device) { device_ = device; }
+  // For --emit=lib (EmitLibrary.cpp): no `main`, but the model's forward pass
+  // as a function and the C API of `<prefix>.h` calling into dl_model.h.
+  std::unique_ptr<llvm::Module> runLibrary(const llvm::DataLayout &layout, const std::string &triple,
+                                           const ir::LibraryInterface &lib, const std::string &prefix);
 
 private:
   friend class nvptx::DeviceLauncher;
@@ -72,7 +77,16 @@ private:
   struct StorageSlot {
     const ir::Storage *storage = nullptr;
     llvm::Value *data = nullptr;      // alloca of ptr: the buffer (null until the first Store)
-    std::vector<llvm::Value *> dims;  // alloca of i64 per dim
+    std::vector<llvm::Value *> dims;  // i64 per dim, in dimsArray
+    llvm::Value *dimsArray = nullptr; // alloca of rank i64 (null for rank 0)
+  };
+  // Every storage, as the checkpoint functions take them (dl_training.h):
+  // arrays in main's frame, filled once at the start.
+  struct StorageTable {
+    llvm::Value *names = nullptr, *dtypes = nullptr, *ranks = nullptr, *staticDims = nullptr;
+    llvm::Value *buffers = nullptr, *dims = nullptr;
+    int64_t count = 0;
+    uint64_t fingerprint = 0;
   };
   // What a region owns: buffers to free at its end, symbols to unbind.
   struct Scope {
@@ -94,6 +108,13 @@ private:
   void emitOnHost(const ir::Op &op);
   void emitFor(const ir::Op &op);
   void emitIf(const ir::Op &op);
+
+  // ---- EmitLibrary.cpp --------------------------------------------------------
+  llvm::Function *emitForwardFunction(const ir::LibraryInterface &lib, const std::string &name);
+  void emitLibraryApi(const ir::LibraryInterface &lib, const std::string &prefix, llvm::Function *forward);
+  // On a failure path of a library's forward: frees the buffers the open
+  // scopes own, which a program leaves to exit (the storages' go in `fail`).
+  void freeScopeBuffers();
 
   // ---- EmitElementwise.cpp --------------------------------------------------
   void emitElementwise(const ir::Op &op);
@@ -158,9 +179,17 @@ private:
   void emitRandperm(const ir::Op &op);
   void emitTake(const ir::Op &op);
   void emitCheck(const ir::Op &op);
+  // ---- EmitPlot.cpp ----
+  void emitPlot(const ir::Op &op);  // Series, SeriesAdd, Plot, PlotGrid, PlotBoundary
   // An array in main's frame holding `values` (of type `type`), for the
   // runtime's pointer-to-array arguments.
   llvm::Value *arrayOf(llvm::Type *type, const std::vector<llvm::Value *> &values, const char *name);
+
+  // ---- EmitCheckpoint.cpp: checkpoint, resume and progress -----------------
+  void emitCheckpointOp(const ir::Op &op);  // Checkpoint, Resume, ResumeIndex, Progress
+  // After declareStorages: the storage table, or (without a checkpoint) the
+  // check that --resume was not given.
+  void prepareCheckpoints();
 
   // ---- Emitter.cpp: values, memory, loops, checks ---------------------------
   llvm::Type *elementType(DType dtype);
@@ -223,11 +252,13 @@ private:
   llvm::BasicBlock *failBlock_ = nullptr;
   llvm::Value *ctx_ = nullptr;     // dl_context*
   llvm::Value *stdout_ = nullptr;  // FILE*
+  llvm::Value *statusSlot_ = nullptr;  // a library's forward: the failing call's status, returned
   std::unordered_map<const ir::Value *, RtTensor> values_;
   std::vector<Scope> scopes_;
   std::unordered_map<const DimSymbol *, llvm::Value *> symbols_;
   std::vector<std::pair<const DimSymbol *, llvm::Value *>> symbolUndo_;
   std::map<std::string, StorageSlot> storages_;
+  StorageTable storageTable_;
   std::map<std::string, llvm::Constant *> strings_;
   std::unordered_set<const ir::Op *> inPlaceLoads_;  // InPlaceLoads.h
   std::unordered_set<const ir::Op *> transposeViews_;      // TransposeViews.h

@@ -35,7 +35,9 @@ syn keyword dlBuiltin       exp log sqrt abs tanh sin cos max min where sum mean
 syn keyword dlBuiltin       transpose reshape len shape size concat one_hot zeros ones full
 syn keyword dlBuiltin       rand randn randint uniform normal xavier_uniform kaiming_uniform
 syn keyword dlBuiltin       arange zeros_like ones_like seed print grad save load load_csv
-syn keyword dlBuiltin       load_npy load_idx dataset split batches minimize
+syn keyword dlBuiltin       load_npy load_idx dataset split batches minimize series plot
+syn keyword dlBuiltin       plot_boundary
+syn keyword dlBuiltin       checkpoint
 syn keyword dlStdlib        sigmoid relu leaky_relu elu softmax log_softmax mae mse rmse bce
 syn keyword dlStdlib        bce_with_logits cross_entropy accuracy moons circles spirals
 syn keyword dlStdlibType    Linear SGD GD Momentum AdaGrad RMSProp Adam
