@@ -13,6 +13,10 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include "codegen/common/Output.h"
+#include "codegen/nvptx/HostLaunch.h"
+#include "codegen/nvptx/Kernels.h"
+#include "codegen/nvptx/Target.h"
+#include "codegen/x86/TransposeViews.h"
 #include "codegen/x86/Emitter.h"
 #include "codegen/x86/Target.h"
 
@@ -35,21 +39,67 @@ bool writeText(const std::string &text, const CodegenOptions &opts, DiagnosticEn
   return writeFileAtomically(opts.output, text, &error) || fail(diags, error);
 }
 
+// --emit=kernels-emu (tests only): the cuda target's kernels built for the
+// host, as an object for test/lit/cuda/Inputs/emu_libcuda.cpp (Kernels.h).
+bool emitEmulatedKernels(const ir::Module &m, const CodegenOptions &opts, DiagnosticEngine &diags) {
+  if (opts.output.empty()) return fail(diags, "--emit=kernels-emu needs an output file (-o)");
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine = x86::createTargetMachine(2, &error);
+  if (!machine) return fail(diags, error);
+  llvm::LLVMContext context;
+  nvptx::KernelTable kernels;
+  std::unique_ptr<llvm::Module> module =
+      nvptx::buildKernels(m, x86::findTransposeViews(m), context, &kernels, &error, /*emulate=*/true);
+  if (!module) return fail(diags, error);
+  module->setDataLayout(machine->createDataLayout());
+  std::string problems;
+  llvm::raw_string_ostream problemStream(problems);
+  if (llvm::verifyModule(*module, &problemStream))
+    return fail(diags, "internal error in code generation: invalid emulated kernels: " + problems);
+  x86::optimize(*module, *machine, 2);
+  llvm::SmallString<0> code;
+  llvm::raw_svector_ostream codeStream(code);
+  if (!x86::emitCode(*module, *machine, false, codeStream, &error)) return fail(diags, error);
+  return writeFileAtomically(opts.output, std::string_view(code.data(), code.size()), &error) || fail(diags, error);
+}
+
 }  // namespace
 
 bool compileModule(const ir::Module &m, const CodegenOptions &opts, DiagnosticEngine &diags, std::ostream &out) {
   const std::string &emit = opts.emit;
-  if (emit != "llvm" && emit != "asm" && emit != "obj" && !emit.empty())
-    return fail(diags, "unknown output kind '" + emit + "' (expected llvm, asm or obj)");
+  if (emit == "kernels-emu") return emitEmulatedKernels(m, opts, diags);
+  if (emit != "llvm" && emit != "asm" && emit != "obj" && emit != "ptx" && !emit.empty())
+    return fail(diags, "unknown output kind '" + emit + "' (expected llvm, asm, obj or ptx)");
+  if (opts.target != "cpu" && opts.target != "cuda")
+    return fail(diags, "unknown target '" + opts.target + "' (expected cpu or cuda)");
   if ((emit == "obj" || emit.empty()) && opts.output.empty())
     return fail(diags, emit.empty() ? "an executable needs an output file (-o)" : "an object needs an output file (-o)");
 
   std::string error;
+  // --target=cuda: the kernels first (codegen/nvptx), as PTX for main to carry.
+  const bool cuda = opts.target == "cuda" || emit == "ptx";
+  nvptx::KernelTable kernels;
+  std::string ptx;
+  if (cuda) {
+    llvm::LLVMContext deviceContext;
+    std::unique_ptr<llvm::Module> device =
+        nvptx::buildKernels(m, x86::findTransposeViews(m), deviceContext, &kernels, &error);
+    if (!device) return fail(diags, error);
+    std::string problems;
+    llvm::raw_string_ostream problemStream(problems);
+    if (llvm::verifyModule(*device, &problemStream))
+      return fail(diags, "internal error in code generation: invalid NVPTX kernels: " + problems);
+    if (!nvptx::compileToPtx(*device, opts.optLevel, &ptx, &error)) return fail(diags, error);
+    if (emit == "ptx") return writeText(ptx, opts, diags, out);
+  }
+
   std::unique_ptr<llvm::TargetMachine> machine = x86::createTargetMachine(opts.optLevel, &error);
   if (!machine) return fail(diags, error);
 
   llvm::LLVMContext context;
   x86::Emitter emitter(m, context, diags);
+  nvptx::DeviceLauncher launcher(emitter, kernels, ptx);
+  if (cuda) emitter.setDevice(&launcher);
   std::unique_ptr<llvm::Module> module = emitter.run(machine->createDataLayout(), x86::kTriple);
   if (!module) return false;
   std::string problems;

@@ -18,7 +18,8 @@ namespace dlc::codegen {
 bool runtimeIsSanitized();
 
 struct CodegenOptions {
-  std::string emit;    // "llvm", "asm", "obj", or "" for an executable
+  std::string emit;    // "llvm", "asm", "obj", "ptx" (the kernels of --target=cuda), or "" for an executable
+  std::string target = "cpu";  // "cpu", or "cuda": PTX kernels for NVIDIA GPUs too (codegen/nvptx)
   std::string output;  // the file to write; for llvm/asm, empty means `out`
   int optLevel = 2;    // 0..3
   // AddressSanitizer in the generated code and ASan+UBSan linked in (dlc

@@ -26,6 +26,7 @@ struct Options {
   std::string input;
   std::string output;
   std::string emit;
+  std::string target = "cpu";
   bool check = false;
   bool sanitize = dlc::codegen::runtimeIsSanitized();
   int optLevel = 2;
@@ -55,7 +56,9 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
     return 0;
   }
   bool printed = false;
-  for (const dlc::passes::Pass &pass : dlc::passes::pipelineFor(options.optLevel)) {
+  const bool cuda = options.target == "cuda" || options.emit == "ptx" || options.emit == "kernels-emu";
+  for (const dlc::passes::Pass &pass : cuda ? dlc::passes::cudaPipelineFor(options.optLevel)
+                                            : dlc::passes::pipelineFor(options.optLevel)) {
     pass.run(*module);
     if (!verified(*module, pass.name)) return 1;
     if (options.printAfter == pass.name) {
@@ -74,6 +77,7 @@ int runBackEnd(std::unique_ptr<dlc::ir::Module> module, const Options &options, 
   }
   dlc::codegen::CodegenOptions codegen;
   codegen.emit = options.emit;
+  codegen.target = cuda ? "cuda" : "cpu";
   codegen.output = options.output;
   codegen.sanitize = options.sanitize;
   codegen.optLevel = options.optLevel;
@@ -168,9 +172,13 @@ int main(int argc, char **argv) {
   app.add_option("file", options.input, "the .dl program to compile (or a .ir file from --emit=ir)")->required();
   app.add_option("-o", options.output, "where to write the executable");
   app.add_flag("--check", options.check, "report diagnostics only");
-  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o), lib (a static library and its C header: -o libNAME.a)")
-      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj", "lib"}));
+  app.add_option("--emit", options.emit, "print a stage instead of compiling: tokens, ast, ir, ir-grad, ir-opt, llvm, asm, obj (obj needs -o), lib (a static library and its C header: -o libNAME.a), ptx (the CUDA kernels; kernels-emu: the same built for the host, for tests)")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "ir-grad", "ir-opt", "llvm", "asm", "obj", "lib", "ptx", "kernels-emu"}));
   app.add_option("--lib-model", options.libModel, "with --emit=lib: the top-level model to export (`let NAME = ...`)");
+  app.add_option("--target", options.target,
+                 "cpu (default), or cuda: the program also carries PTX kernels and runs them on an NVIDIA GPU "
+                 "when one is usable, on the CPU otherwise")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   app.add_option("-I", options.frontend.includeDirs, "a folder where 'use' looks for files");
   app.add_option("--stdlib", options.frontend.stdlibDir, "read the standard library from this folder");
   std::vector<std::string> passNames;

@@ -22,6 +22,10 @@ struct Pass {
 // dead-code elimination and elementwise fusion above.
 std::vector<Pass> pipelineFor(int optLevel);
 
+// The passes for --target=cuda (PipelineCuda.cpp): only those whose results
+// the NVPTX back end has kernels for, so a new CPU-only kernel kind stays off it.
+std::vector<Pass> cudaPipelineFor(int optLevel);
+
 // Every pass there is, for --print-after's check.
 std::vector<Pass> allPasses();
 

@@ -68,6 +68,7 @@ void dl_context_destroy(dl_context *ctx) {
     std::fprintf(stderr, "stats: %lld buffers from the system\n",
                  static_cast<long long>(ctx->buffers.systemAllocations()));
   }
+  if (ctx != nullptr) dl::destroyCuda(ctx);
   delete ctx;
 }
 

@@ -48,6 +48,13 @@ struct dl_series {
   std::vector<double> x, y;
 };
 
+namespace dl {
+struct CudaDevice;  // cuda/Cuda.cpp
+constexpr int kDeviceAuto = 0, kDeviceCpu = 1, kDeviceCuda = 2;
+void destroyCuda(dl_context *ctx);
+void cudaForget(dl_context *ctx, const void *data);  // a host buffer is freed
+} // namespace dl
+
 struct dl_context {
   dl::Generator generator;
   dl_print_options printOptions;
@@ -61,6 +68,9 @@ struct dl_context {
   mutable dl::ProgressLine progress;
   std::string lastError;
   std::map<int64_t, dl_series> series;  // plot(): the series of the program, by id
+  const char *ptx = nullptr;         // the program's kernels (dl_cuda_enable), or none
+  int device = dl::kDeviceAuto;      // --device=
+  dl::CudaDevice *cuda = nullptr;    // the device in use (dl_cuda_start), or none
 };
 
 namespace dl {

@@ -24,7 +24,8 @@ void writeUsage(const char *program) {
               "options:\n"
               "  --help          show this message and exit\n"
               "  --threads=N     threads for tensor kernels (default: every core)\n"
-              "  --device=cpu    where tensors live (this binary supports cpu)\n"
+              "  --device=D      where tensors live: cpu, or cuda for a program compiled with\n"
+              "                  --target=cuda (default: cuda when usable, else cpu)\n"
               "  --quiet         no progress line on the terminal (print() output is kept)\n"
               "  --resume        continue from the program's checkpoint file, if there is one\n"
               "  --stats         at exit, print to stderr how many buffers came from the system\n",
@@ -52,6 +53,8 @@ void dl_buffer_free(dl_context *ctx, void *data) {
     std::free(data);
     return;
   }
+  if (ctx->cuda != nullptr)
+    dl::cudaForget(ctx, data);
   ctx->buffers.release(data);
 }
 
@@ -132,10 +135,16 @@ int dl_program_start(dl_context *ctx, int argc, char **argv, int *exit_now) {
     }
     if (startsWith(arg, "--device=")) {
       const char *device = arg + std::strlen("--device=");
-      if (std::strcmp(device, "cpu") != 0)
-        return dl::fail(ctx, DL_ERR_ARG, std::string("unsupported device '") + device +
-                                             "': this program was compiled for cpu only");
-      continue;
+      if (std::strcmp(device, "cpu") == 0) {
+        ctx->device = dl::kDeviceCpu;
+        continue;
+      }
+      if (std::strcmp(device, "cuda") == 0 && ctx->ptx != nullptr) {
+        ctx->device = dl::kDeviceCuda;
+        continue;
+      }
+      return dl::fail(ctx, DL_ERR_ARG, std::string("unsupported device '") + device + "': this program was compiled for " +
+                                           (ctx->ptx ? "cpu and cuda" : "cpu only (dlc --target=cuda adds cuda)"));
     }
     return dl::fail(ctx, DL_ERR_ARG, std::string("unknown option '") + arg + "' (see --help)");
   }

@@ -52,3 +52,32 @@ else:
     # Tests compare diagnostics and printed numbers: keep the output plain.
     config.environment["LC_ALL"] = "C"
     config.environment.pop("COLUMNS", None)
+
+    # CUDA (test/lit/cuda): `ptxas` when the toolkit's PTX assembler is found
+    # (%ptxas), `libdevice` when dlc can compile --target=cuda programs that
+    # call exp/log/..., `cuda` only when a GPU is usable (cuInit and a device).
+    import ctypes
+    import shutil
+    cuda_home = os.environ.get("CUDA_HOME") or os.environ.get("CUDA_PATH") or "/usr/local/cuda"
+    ptxas = shutil.which("ptxas") or os.path.join(cuda_home, "bin", "ptxas")
+    if os.access(ptxas, os.X_OK):
+        config.available_features.add("ptxas")
+        config.substitutions.append(("%ptxas", ptxas))
+    libdevice = [os.environ.get("DLC_LIBDEVICE", ""), os.path.join(cuda_home, "nvvm/libdevice/libdevice.10.bc"),
+                 "/usr/lib/nvidia-cuda-toolkit/libdevice/libdevice.10.bc"]
+    if any(p and os.access(p, os.R_OK) for p in libdevice):
+        config.available_features.add("libdevice")
+    for name in ("CUDA_HOME", "CUDA_PATH", "DLC_LIBDEVICE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES"):
+        if name in os.environ:
+            config.environment[name] = os.environ[name]
+    try:
+        driver = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        if driver.cuInit(0) == 0 and driver.cuDeviceGetCount(ctypes.byref(count)) == 0 and count.value > 0:
+            config.available_features.add("cuda")
+    except OSError:
+        pass
+    stub = os.path.join(cuda_home, "lib64", "stubs", "libcuda.so")
+    if os.access(stub, os.R_OK):
+        config.available_features.add("cuda-stub")
+        config.substitutions.append(("%cuda_stub", stub))

@@ -95,7 +95,7 @@ bool linkExecutable(const std::string &object, const std::string &output, bool s
   }
   std::string temporary = temporaryPathFor(output);
   // The runtime's data loaders read gzip through zlib.
-  std::vector<std::string> command{linker, "-o", temporary, object, runtime, "-lpng", "-lz", "-lm"};
+  std::vector<std::string> command{linker, "-o", temporary, object, runtime, "-lpng", "-lz", "-lm", "-ldl"};  // -ldl: dlopen of libcuda
   if (sanitize) command.insert(command.begin() + 1, "-fsanitize=address,undefined");
   if (!runProgram(command, error)) {
     *error = "linking failed: " + *error;

@@ -1,6 +1,7 @@
 // The emitter's machinery (values, memory, loops, run-time checks, calls into
 // dl_runtime) and the program's structure: `main`, regions, `for`, `if`.
 #include "codegen/x86/Emitter.h"
+#include "codegen/nvptx/HostLaunch.h"
 #include "codegen/x86/InPlaceLoads.h"
 #include "codegen/x86/TransposeViews.h"
 
@@ -57,6 +58,7 @@ void Emitter::emitMain() {
   failBlock_ = BasicBlock::Create(llvm_, "fail", main_);
   stdout_ = callRuntime("dl_stdout", ptrTy, {});
   Value *exitNowSlot = entryAlloca(b_.getInt32Ty(), nullptr, "exit.now");
+  if (device_) device_->emitEnable();
   callChecked("dl_program_start", {ctx_, argc, argv, exitNowSlot});
   BasicBlock *exitNow = BasicBlock::Create(llvm_, "exit.now", main_);
   BasicBlock *body = BasicBlock::Create(llvm_, "program", main_);
@@ -68,7 +70,8 @@ void Emitter::emitMain() {
   b_.SetInsertPoint(body);
   declareStorages();
   prepareCheckpoints();
-  emitRegion(module_.main());
+  if (device_) device_->emitProgram();
+  else emitRegion(module_.main());
   freeStorages();
   callRuntime("dl_context_destroy", b_.getVoidTy(), {ctx_});
   b_.CreateRet(i32(0));
@@ -87,6 +90,10 @@ void Emitter::emitRegion(const ir::Region &region) {
 }
 
 void Emitter::emitOp(const ir::Op &op) {
+  if (!device_ || !device_->emit(op)) emitOnHost(op);
+}
+
+void Emitter::emitOnHost(const ir::Op &op) {
   using ir::OpKind;
   switch (ir::category(op.kind)) {
   case ir::Category::Constant: return emitConstant(op);

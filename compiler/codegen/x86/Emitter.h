@@ -42,6 +42,10 @@
 #include "ir/Library.h"
 #include "support/Diagnostics.h"
 
+namespace dlc::codegen::nvptx {
+class DeviceLauncher;  // codegen/nvptx/HostLaunch.h: the device program of --target=cuda
+}
+
 namespace dlc::codegen::x86 {
 
 // An IR value at run time.
@@ -60,12 +64,15 @@ public:
 
   // Builds the LLVM module for `layout` and `triple`; null after reporting errors.
   std::unique_ptr<llvm::Module> run(const llvm::DataLayout &layout, const std::string &triple);
+  // --target=cuda: main also holds the device program (HostLaunch.h).
+  void setDevice(nvptx::DeviceLauncher *device) { device_ = device; }
   // For --emit=lib (EmitLibrary.cpp): no `main`, but the model's forward pass
   // as a function and the C API of `<prefix>.h` calling into dl_model.h.
   std::unique_ptr<llvm::Module> runLibrary(const llvm::DataLayout &layout, const std::string &triple,
                                            const ir::LibraryInterface &lib, const std::string &prefix);
 
 private:
+  friend class nvptx::DeviceLauncher;
   // A storage's home in `main`: a pointer to its buffer and its sizes.
   struct StorageSlot {
     const ir::Storage *storage = nullptr;
@@ -98,6 +105,7 @@ private:
   void emitMain();
   void emitRegion(const ir::Region &region);
   void emitOp(const ir::Op &op);
+  void emitOnHost(const ir::Op &op);
   void emitFor(const ir::Op &op);
   void emitIf(const ir::Op &op);
 
@@ -265,6 +273,7 @@ private:
   std::unordered_set<const ir::Op *> transposeViews_;      // TransposeViews.h
   std::unordered_set<const ir::Value *> transposedValues_;  // their results, emitted as views
   bool failed_ = false;
+  nvptx::DeviceLauncher *device_ = nullptr;
 };
 
 }  // namespace dlc::codegen::x86
