@@ -28,7 +28,8 @@ bool touches(const Op &op, const std::string &name) {
 
 class Fuser {
 public:
-  Fuser(ir::Module &module) : module_(module), users_(ir::collectUsers(module.main())) {}
+  Fuser(ir::Module &module, bool multiOutput)
+      : module_(module), users_(ir::collectUsers(module.main())), multiOutput_(multiOutput) {}
 
   void region(Region &region) {
     for (auto &op : region.ops)
@@ -65,7 +66,12 @@ public:
           std::vector<Op *> sink;
           bool ok = true;
           for (Op *u : users_[v]) {
-            if (inGroup.count(u) || top(u) > i) continue;
+            if (inGroup.count(u)) continue;
+            if (!multiOutput_) {  // a value read outside the kernel stays outside
+              ok = false;
+              break;
+            }
+            if (top(u) > i) continue;
             if (u->kind == OpKind::Store && u->parentRegion == &region && !sinking.count(u) && canSink(region, *u, position.at(u), i))
               sink.push_back(u);
             else
@@ -207,20 +213,29 @@ public:
 private:
   ir::Module &module_;
   Users users_;
+  bool multiOutput_;
   std::unordered_map<const Op *, size_t> order_;
 };
 
-void run(ir::Module &module) {
-  Fuser fuser(module);
+void fuse(ir::Module &module, bool multiOutput) {
+  Fuser fuser(module, multiOutput);
   fuser.number(module.main());
   fuser.region(module.main());
 }
+
+void run(ir::Module &module) { fuse(module, true); }
+void runSingleOutput(ir::Module &module) { fuse(module, false); }
 
 }  // namespace
 
 Pass createFuseElementwisePass() {
   return {"fuse-elementwise",
           "merge chains of elementwise ops into single loop nests (Fused kernels, with extra outputs where needed)", run};
+}
+
+Pass createFuseElementwiseSingleOutputPass() {
+  return {"fuse-elementwise", "merge chains of elementwise ops into single loop nests (Fused kernels, one output each)",
+          runSingleOutput};
 }
 
 }  // namespace dlc::passes

@@ -22,5 +22,9 @@
 namespace dlc::passes {
 
 Pass createFuseElementwisePass();
+// The same without extra outputs (no kernel_output ops): a value also read
+// outside a chain ends the chain. For back ends without multi-output kernels
+// (codegen/nvptx).
+Pass createFuseElementwiseSingleOutputPass();
 
 }  // namespace dlc::passes
