@@ -97,8 +97,9 @@ private:
     }
   }
 
-  // A fused kernel: elementwise ops only, reading only its operands and each
-  // other; the last gives the kernel's result type.
+  // A fused kernel: elementwise ops only (after, first, a matrix product:
+  // passes/FuseMatmulEpilogue.h), reading only its operands and each other;
+  // the last gives the kernel's result type.
   void fused(const Op &op) {
     if (op.regions.size() != 1 || op.regions[0]->ops.empty() || !op.regions[0]->args.empty()) {
       fail(op, "needs one region of elementwise ops and no region arguments");
@@ -107,7 +108,8 @@ private:
     const Region &body = *op.regions[0];
     std::set<const Value *> readable(op.operands.begin(), op.operands.end());
     for (auto &inner : body.ops) {
-      if (!isElementwise(inner->kind) || !inner->result) fail(*inner, "cannot be part of a fused kernel");
+      bool product = inner->kind == OpKind::MatMul && inner == body.ops.front();
+      if ((!isElementwise(inner->kind) && !product) || !inner->result) fail(*inner, "cannot be part of a fused kernel");
       for (const Value *v : inner->operands)
         if (v && !readable.count(v)) fail(*inner, "reads a value that is not an operand of its kernel");
       if (inner->result) readable.insert(inner->result);

@@ -121,7 +121,10 @@ void Emitter::emitOp(const ir::Op &op) {
     if (op.kind == OpKind::Check) return emitCheck(op);
     break;
   case ir::Category::Data: return emitData(op);
-  case ir::Category::Kernel: return emitFused(op);
+  case ir::Category::Kernel:
+    if (!op.regions.empty() && !op.regions[0]->ops.empty() && op.regions[0]->ops[0]->kind == OpKind::MatMul)
+      return emitMatMulKernel(op);  // FuseMatmulEpilogue.h
+    return emitFused(op);
   case ir::Category::Derivative:
     return internalError(op.loc, std::string("'") + ir::spelling(op.kind) +
                                      "' reached code generation; the autodiff pass expands it");
