@@ -73,9 +73,14 @@ public:
     std::unordered_set<const Op *> taken;
     for (auto &op : region.ops) {
       if (!gemmProduct(*op)) continue;
-      std::vector<Op *> readers = users_[op->result];
-      std::sort(readers.begin(), readers.end());
-      readers.erase(std::unique(readers.begin(), readers.end()), readers.end());
+      // The readers, less those inside a kernel that reads it too.
+      std::vector<Op *> readers;
+      for (Op *user : users_[op->result]) {
+        Op *kernel = user->parentRegion ? user->parentRegion->parent : nullptr;
+        bool inKernel = kernel && kernel->kind == OpKind::Fused &&
+                        std::find(kernel->operands.begin(), kernel->operands.end(), op->result) != kernel->operands.end();
+        if (!inKernel && std::find(readers.begin(), readers.end(), user) == readers.end()) readers.push_back(user);
+      }
       if (readers.size() != 1) continue;
       Op *reader = readers[0];
       if (reader->parentRegion != &region || productOf.count(reader) || !canTake(*reader, op->result)) continue;

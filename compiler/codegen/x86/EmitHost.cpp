@@ -222,9 +222,11 @@ void Emitter::emitStore(const ir::Op &op) {
 // Whether `store` may take its value's buffer instead of copying it: the
 // buffer is one the current region allocated (so it is freed at the region's
 // end unless taken), and no value sharing its elements (the value itself, a
-// reshape or transpose view of it, what it is a view of) is read by any op
-// after the Store, in this region or nested in a later op. Then the buffer
-// is removed from the region's list and the storage owns it.
+// reshape or transpose view of it, what it is a view of) is read in or after
+// the next op that stores to the same storage (which frees the buffer), in
+// this region or nested in a later op. Then the buffer is removed from the
+// region's list and the storage owns it; reads before that next Store see
+// the same elements as before.
 bool Emitter::takeBuffer(const ir::Op &store, const RtTensor &value) {
   std::vector<Value *> &owned = scopes_.back().owned;
   auto it = std::find(owned.begin(), owned.end(), value.data);
@@ -244,8 +246,12 @@ bool Emitter::takeBuffer(const ir::Op &store, const RtTensor &value) {
         if (reads(*innerOp)) return true;
     return false;
   };
+  // The storage frees the buffer at its next Store: every read must come before that.
+  size_t end = region->ops.size();
+  for (size_t j = at + 1; j < end; ++j)
+    if (ir::storesTo(*region->ops[j], store.attrs.name)) end = j;
   for (size_t j = at + 1; j < region->ops.size(); ++j)
-    if (reads(*region->ops[j])) return false;
+    if (reads(*region->ops[j]) && j >= end) return false;
   owned.erase(it);
   return true;
 }
