@@ -196,6 +196,7 @@ void Emitter::emitElementwise(const ir::Op &op) {
 // have), so every value is the one the unfused ops give, without the
 // intermediate tensors.
 void Emitter::emitFused(const ir::Op &op) {
+  if (emitParallelFused(op)) return;  // EmitParallel.cpp
   std::vector<const RtTensor *> ins;
   for (size_t i = 0; i < op.operands.size(); ++i) ins.push_back(&operand(op, i));
   const ir::Region &body = *op.regions.at(0);

@@ -91,6 +91,8 @@ private:
   // ---- EmitElementwise.cpp --------------------------------------------------
   void emitElementwise(const ir::Op &op);
   void emitFused(const ir::Op &op);
+  // A large fused kernel as a task split across threads, if it qualifies (EmitParallel.cpp).
+  bool emitParallelFused(const ir::Op &op);
   // The op's value for one element, from its operands' elements (each in its
   // operand's dtype), as the elementwise op computes it.
   using ElementFunction = std::function<llvm::Value *(const std::vector<llvm::Value *> &)>;
