@@ -102,8 +102,9 @@ private:
     }
   }
 
-  // A fused kernel: elementwise ops only, reading only its operands and each
-  // other; the last gives the kernel's result type.
+  // A fused kernel: elementwise ops only (after, first, a matrix product:
+  // passes/FuseMatmulEpilogue.h), reading only its operands and each other;
+  // the last gives the kernel's result type.
   void fused(const Op &op) {
     if (op.regions.size() != 1 || op.regions[0]->ops.empty() || !op.regions[0]->args.empty()) {
       fail(op, "needs one region of elementwise ops and no region arguments");
@@ -115,7 +116,9 @@ private:
       bool rowOp = op.kind == OpKind::FusedRows &&
                    (category(inner->kind) == Category::Reduce || inner->kind == OpKind::ReduceTo ||
                     inner->kind == OpKind::BroadcastTo);
-      if (!(isElementwise(inner->kind) || rowOp) || !inner->result) fail(*inner, "cannot be part of a fused kernel");
+      bool product = op.kind == OpKind::Fused && inner->kind == OpKind::MatMul && inner == body.ops.front();
+      if (!(isElementwise(inner->kind) || rowOp || product) || !inner->result)
+        fail(*inner, "cannot be part of a fused kernel");
       for (const Value *v : inner->operands)
         if (v && !readable.count(v)) fail(*inner, "reads a value that is not an operand of its kernel");
       if (inner->result) readable.insert(inner->result);

@@ -5,14 +5,16 @@
 #include "passes/Resumable.h"
 #include "passes/FuseRows.h"
 #include "passes/Simplify.h"
+#include "passes/FuseMatmulEpilogue.h"
 
 namespace dlc::passes {
 
 std::vector<Pass> pipelineFor(int optLevel) {
   // Resumable is part of the program's meaning, not an optimisation.
   if (optLevel <= 0) return {createResumablePass()};
-  return {createResumablePass(), createSimplifyPass(), createCommonSubexprPass(), createDeadCodePass(),
-          createFuseRowsPass(), createFuseElementwisePass()};
+  return {createResumablePass(), createSimplifyPass(),   createCommonSubexprPass(),
+          createDeadCodePass(),  createFuseRowsPass(),    createFuseElementwisePass(),
+          createFuseMatmulEpiloguePass()};
 }
 
 std::vector<Pass> allPasses() { return pipelineFor(2); }

@@ -209,6 +209,7 @@ void Emitter::emitElementwise(const ir::Op &op) {
 // intermediate tensors. The body values named as extra outputs are stored
 // too, in the same loop, for the kernel_output ops that follow.
 void Emitter::emitFused(const ir::Op &op) {
+  if (emitParallelFused(op)) return;  // EmitParallel.cpp
   std::vector<const RtTensor *> ins;
   for (size_t i = 0; i < op.operands.size(); ++i) ins.push_back(&operand(op, i));
   const ir::Region &body = *op.regions.at(0);

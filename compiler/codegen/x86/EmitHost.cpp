@@ -3,6 +3,8 @@
 // (Load/Store), print and size.
 #include "codegen/x86/Emitter.h"
 
+#include <algorithm>
+
 #include <llvm/IR/Constants.h>
 
 namespace dlc::codegen::x86 {
@@ -196,6 +198,14 @@ void Emitter::emitStore(const ir::Op &op) {
              "'" + op.attrs.name + "' holds size {} in dimension " + std::to_string(d) + ", not {}", op.loc,
              i64(type.dims[d].size), value.dims[d]);
   Value *count = product(value.dims);
+  if (value.dtype == type.dtype && takeBuffer(op, value)) {
+    // The value's buffer becomes the storage's (no copy): nothing reads it
+    // after this Store, so only the storage refers to it from here on.
+    callRuntime("dl_buffer_free", b_.getVoidTy(), {ctx_, b_.CreateLoad(b_.getPtrTy(), slot->data)});
+    b_.CreateStore(value.data, slot->data);
+    for (size_t d = 0; d < type.rank(); ++d) b_.CreateStore(value.dims[d], slot->dims[d]);
+    return;
+  }
   Value *newSlot = entryAlloca(b_.getPtrTy(), nullptr, "store.buffer");
   callChecked("dl_buffer_alloc", {ctx_, b_.CreateMul(count, i64(elementSize(type.dtype))), newSlot});
   RtTensor stored{type.dtype, b_.CreateLoad(b_.getPtrTy(), newSlot), value.dims};
@@ -209,6 +219,43 @@ void Emitter::emitStore(const ir::Op &op) {
   callRuntime("dl_buffer_free", b_.getVoidTy(), {ctx_, b_.CreateLoad(b_.getPtrTy(), slot->data)});
   b_.CreateStore(stored.data, slot->data);
   for (size_t d = 0; d < type.rank(); ++d) b_.CreateStore(value.dims[d], slot->dims[d]);
+}
+
+// Whether `store` may take its value's buffer instead of copying it: the
+// buffer is one the current region allocated (so it is freed at the region's
+// end unless taken), and no value sharing its elements (the value itself, a
+// reshape or transpose view of it, what it is a view of) is read in or after
+// the next op that stores to the same storage (which frees the buffer), in
+// this region or nested in a later op. Then the buffer is removed from the
+// region's list and the storage owns it; reads before that next Store see
+// the same elements as before.
+bool Emitter::takeBuffer(const ir::Op &store, const RtTensor &value) {
+  std::vector<Value *> &owned = scopes_.back().owned;
+  auto it = std::find(owned.begin(), owned.end(), value.data);
+  const ir::Region *region = store.parentRegion;
+  if (it == owned.end() || !region) return false;
+  std::unordered_set<const ir::Value *> sharing;
+  for (const auto &[v, t] : values_)
+    if (t.data == value.data) sharing.insert(v);
+  size_t at = 0;
+  while (at < region->ops.size() && region->ops[at].get() != &store) ++at;
+  if (at == region->ops.size()) return false;
+  std::function<bool(const ir::Op &)> reads = [&](const ir::Op &op) {
+    for (const ir::Value *v : op.operands)
+      if (sharing.count(v)) return true;
+    for (auto &inner : op.regions)
+      for (auto &innerOp : inner->ops)
+        if (reads(*innerOp)) return true;
+    return false;
+  };
+  // The storage frees the buffer at its next Store: every read must come before that.
+  size_t end = region->ops.size();
+  for (size_t j = at + 1; j < end; ++j)
+    if (ir::storesTo(*region->ops[j], store.attrs.name)) end = j;
+  for (size_t j = at + 1; j < region->ops.size(); ++j)
+    if (reads(*region->ops[j]) && j >= end) return false;
+  owned.erase(it);
+  return true;
 }
 
 // ---- Print and size ---------------------------------------------------------------

@@ -189,11 +189,13 @@ void Emitter::emitMatMul(const ir::Op &op) {
 }
 
 void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, Value *cols, Value *inner, Value *rsA,
-                       Value *csA, Value *rsB, Value *csB) {
+                       Value *csA, Value *rsB, Value *csB, Value *epilogue, Value *epilogueArgs) {
   llvm::StructType *argsTy = x86::gemmArgsType(llvm_);
   Value *args = entryAlloca(argsTy, nullptr, "gemm.args");
-  Value *fields[] = {rows, cols, inner, a, b, c, rsA, csA, rsB, csB};
-  for (unsigned i = 0; i < 10; ++i) b_.CreateStore(fields[i], b_.CreateStructGEP(argsTy, args, i));
+  Value *none = llvm::ConstantPointerNull::get(b_.getPtrTy());
+  Value *fields[] = {rows, cols, inner, a, b, c, rsA, csA, rsB, csB, epilogue ? epilogue : none,
+                     epilogueArgs ? epilogueArgs : none};
+  for (unsigned i = 0; i < 12; ++i) b_.CreateStore(fields[i], b_.CreateStructGEP(argsTy, args, i));
   llvm::Function *task = x86::gemmTask(*out_, dtype);
   Value *blocks = b_.CreateSDiv(b_.CreateAdd(rows, i64(x86::kGemmRows - 1)), i64(x86::kGemmRows));
   // Below about 40 us of work, waking the other threads costs more than it saves.

@@ -132,7 +132,10 @@ void Emitter::emitOnHost(const ir::Op &op) {
   case ir::Category::Data: return emitData(op);
   case ir::Category::Kernel:
     if (op.kind == OpKind::KernelOutput) return emitKernelOutput(op);
-    return op.kind == OpKind::FusedRows ? emitFusedRows(op) : emitFused(op);
+    if (op.kind == OpKind::FusedRows) return emitFusedRows(op);
+    if (!op.regions.empty() && !op.regions[0]->ops.empty() && op.regions[0]->ops[0]->kind == OpKind::MatMul)
+      return emitMatMulKernel(op);  // FuseMatmulEpilogue.h
+    return emitFused(op);
   case ir::Category::Derivative:
     return internalError(op.loc, std::string("'") + ir::spelling(op.kind) +
                                      "' reached code generation; the autodiff pass expands it");

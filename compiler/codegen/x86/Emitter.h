@@ -12,6 +12,7 @@
 // end of main). Values are never written after they are made, so a reshape
 // or a constant can share elements instead of copying them. Storage (params,
 // optimizer state, vars) is owned by `main`: Store copies into a new buffer
+// (or takes the value's own buffer when nothing reads the value after it)
 // and frees the old one; Load copies out of it, so a later Store never
 // changes a value already loaded — except where InPlaceLoads.h proves no use
 // of the loaded value follows the next Store, and the Load shares the buffer.
@@ -122,6 +123,8 @@ private:
   void emitKernelOutput(const ir::Op &op);
   // ---- EmitRows.cpp ---------------------------------------------------------
   void emitFusedRows(const ir::Op &op);
+  // A large fused kernel as a task split across threads, if it qualifies (EmitParallel.cpp).
+  bool emitParallelFused(const ir::Op &op);
   // The op's value for one element, from its operands' elements (each in its
   // operand's dtype), as the elementwise op computes it.
   using ElementFunction = std::function<llvm::Value *(const std::vector<llvm::Value *> &)>;
@@ -144,8 +147,13 @@ private:
   // C[rows, cols] = A[rows, inner] @ B[inner, cols] (contiguous) through the
   // generated GEMM, split across the context's threads when it is large.
   // A and B are read at a + i * rsA + k * csA and b + k * rsB + j * csB.
+  // With `epilogue` (Gemm.h), that function runs over C's rows once they hold their products.
   void callGemm(DType dtype, llvm::Value *a, llvm::Value *b, llvm::Value *c, llvm::Value *rows, llvm::Value *cols,
-                llvm::Value *inner, llvm::Value *rsA, llvm::Value *csA, llvm::Value *rsB, llvm::Value *csB);
+                llvm::Value *inner, llvm::Value *rsA, llvm::Value *csA, llvm::Value *rsB, llvm::Value *csB,
+                llvm::Value *epilogue = nullptr, llvm::Value *epilogueArgs = nullptr);
+  // A Fused kernel whose body starts with a matrix product: the GEMM, then
+  // the rest of the body as its epilogue (EmitEpilogue.cpp).
+  void emitMatMulKernel(const ir::Op &op);
   void emitReduceTo(const ir::Op &op);
   void sumBlocks(const RtTensor &in, const RtTensor &out, llvm::Value *outer, llvm::Value *n, llvm::Value *inner);
 
@@ -167,6 +175,7 @@ private:
   void emitSeed(const ir::Op &op);
   void emitLoad(const ir::Op &op);
   void emitStore(const ir::Op &op);
+  bool takeBuffer(const ir::Op &store, const RtTensor &value);
   void emitPrint(const ir::Op &op);
   void emitSizeOf(const ir::Op &op);
   void declareStorages();

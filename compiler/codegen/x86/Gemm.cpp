@@ -17,7 +17,12 @@ using llvm::Value;
 
 constexpr unsigned kVectorBytes = 32;  // one AVX2 register
 constexpr int kVectorsPerTile = 2;
-constexpr int64_t kBlockK = 4096;  // a packed panel: 4096 x 16 f32 = 256 KiB of stack
+// A block of K: a packed panel of B (256 x 16 f32 = 16 KiB) stays in L1
+// while every row tile of a row block streams past it.
+constexpr int64_t kBlockK = 256;
+// A block of rows: its packed strip of A (192 x 256 f32 = 192 KiB) stays in
+// L2 while every column panel of B passes over it.
+constexpr int64_t kBlockRows = 32 * kGemmRows;
 
 // for (i = lo; i < hi; i += step) body(i), i an i64, in function `f`.
 void loop(llvm::IRBuilder<> &b, llvm::Function *f, Value *lo, Value *hi, int64_t step,
@@ -64,59 +69,79 @@ public:
     Value *A = field(3, ptr_, "A"), *B = field(4, ptr_, "B"), *C = field(5, ptr_, "C");
     Value *rsA = field(6, i64Ty(), "rsA"), *csA = field(7, i64Ty(), "csA");
     Value *rsB = field(8, i64Ty(), "rsB"), *csB = field(9, i64Ty(), "csB");
+    Value *epilogue = field(10, ptr_, "epilogue"), *epilogueArgs = field(11, ptr_, "epilogue.args");
     Value *rowBegin = b.CreateMul(f->getArg(1), b.getInt64(kGemmRows));
     Value *rowEnd = smin(b, b.CreateMul(f->getArg(2), b.getInt64(kGemmRows)), M);
     const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
 
-    // K in blocks of kBlockK; in each, column panels outside and row tiles
-    // inside. A block's panel of B (up to kBlockK x 2 vectors) is copied into
-    // a contiguous buffer first: B's rows are N elements apart, and for N a
-    // multiple of 1024 they all fall into the same few L1 sets (2048^2: 61 ->
-    // 140 GFLOP/s); it then stays in cache while every row tile of this task
-    // reads it. (Blocks of 256, to keep A's strip in L1 too, measured slower:
-    // C is reloaded per block.) A tile's first block starts its
-    // accumulators at zero and later blocks reload them from C, which holds
-    // exactly the partial sums: each element is still one FMA chain in k
-    // order, as without blocks.
-    llvm::Type *packedTy = llvm::ArrayType::get(element_, kBlockK * static_cast<uint64_t>(columns));
-    llvm::AllocaInst *packed = b.CreateAlloca(packedTy, nullptr, "packed.panel");
-    packed->setAlignment(llvm::Align(64));
-    // max(1, ceil(K / kBlockK)) blocks: with K = 0 one empty block writes the zeros.
+    // Row blocks of kBlockRows (this task's rows only) outside, K blocks
+    // inside them, then column panels, then row tiles: the GotoBLAS loop
+    // nest. A row block's strip of A for one K block is packed into tiles of
+    // kGemmRows rows (element k of row r at k * kGemmRows + r), so a tile
+    // reads one contiguous stream whatever A's strides; each column panel of
+    // B for the K block is packed into kBlockK x 2 vectors. A tile's first K
+    // block starts its accumulators at zero, later blocks reload them from
+    // C, which holds exactly the partial sums: each element of C is still
+    // one FMA chain in k order, as without blocks. When the row block is
+    // done, the epilogue (if any) runs over its rows of C while they are in
+    // cache.
+    llvm::Type *packedBTy = llvm::ArrayType::get(element_, kBlockK * static_cast<uint64_t>(columns));
+    llvm::AllocaInst *packedB = b.CreateAlloca(packedBTy, nullptr, "packed.b");
+    packedB->setAlignment(llvm::Align(64));
+    llvm::Type *packedATy = llvm::ArrayType::get(element_, kBlockK * static_cast<uint64_t>(kBlockRows));
+    llvm::AllocaInst *packedA = b.CreateAlloca(packedATy, nullptr, "packed.a");
+    packedA->setAlignment(llvm::Align(64));
+    // max(1, ceil(K / kBlockK)) blocks of equal size (the last may be
+    // shorter): with K = 0 one empty block writes the zeros.
     Value *blocks = b.CreateSDiv(b.CreateAdd(K, b.getInt64(kBlockK - 1)), b.getInt64(kBlockK));
     blocks = b.CreateSelect(b.CreateICmpSLT(blocks, b.getInt64(1)), b.getInt64(1), blocks);
-    loop(b, f, b.getInt64(0), blocks, 1, [&](Value *block) {
-      Value *k0 = b.CreateMul(block, b.getInt64(kBlockK));
-      Value *kc = smin(b, b.CreateSub(K, k0), b.getInt64(kBlockK));
-      Value *first = b.CreateICmpEQ(block, b.getInt64(0));
-      loop(b, f, b.getInt64(0), N, columns, [&](Value *j0) {
-        Value *cols = smin(b, b.CreateSub(N, j0), b.getInt64(static_cast<uint64_t>(columns)));
-        Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
-        Value *panel = b.CreateGEP(element_, B, b.CreateAdd(b.CreateMul(k0, rsB), b.CreateMul(j0, csB)));
-        b.CreateCall(packPanel(), {panel, packed, kc, rsB, csB, cols});
-        loop(b, f, rowBegin, rowEnd, kGemmRows, [&](Value *i0) {
-          Value *rows = smin(b, b.CreateSub(rowEnd, i0), b.getInt64(kGemmRows));
-          Value *a = b.CreateGEP(element_, A, b.CreateAdd(b.CreateMul(i0, rsA), b.CreateMul(k0, csA)));
-          Value *c = b.CreateGEP(element_, C, b.CreateAdd(b.CreateMul(i0, N), j0));
-          // switch (rows) to the kernel for that many rows, full or masked.
-          BasicBlock *after = BasicBlock::Create(context_, "tile.done", f);
-          llvm::SwitchInst *byRows = b.CreateSwitch(rows, after, kGemmRows);
-          for (int r = 1; r <= kGemmRows; ++r) {
-            BasicBlock *caseBB = BasicBlock::Create(context_, "tile.rows" + std::to_string(r), f);
-            byRows->addCase(b.getInt64(static_cast<uint64_t>(r)), caseBB);
-            b.SetInsertPoint(caseBB);
-            BasicBlock *fullBB = BasicBlock::Create(context_, "tile.full", f);
-            BasicBlock *maskedBB = BasicBlock::Create(context_, "tile.masked", f);
-            b.CreateCondBr(full, fullBB, maskedBB);
-            b.SetInsertPoint(fullBB);
-            b.CreateCall(tile(r, false), {a, packed, c, kc, rsA, csA, N, cols, first});
-            b.CreateBr(after);
-            b.SetInsertPoint(maskedBB);
-            b.CreateCall(tile(r, true), {a, packed, c, kc, rsA, csA, N, cols, first});
-            b.CreateBr(after);
-          }
-          b.SetInsertPoint(after);
+    Value *blockK = b.CreateSDiv(b.CreateAdd(K, b.CreateSub(blocks, b.getInt64(1))), blocks);
+    loop(b, f, rowBegin, rowEnd, kBlockRows, [&](Value *i1) {
+      Value *mc = smin(b, b.CreateSub(rowEnd, i1), b.getInt64(kBlockRows));
+      loop(b, f, b.getInt64(0), blocks, 1, [&](Value *block) {
+        Value *k0 = b.CreateMul(block, blockK);
+        Value *kc = smin(b, b.CreateSub(K, k0), blockK);
+        Value *first = b.CreateICmpEQ(block, b.getInt64(0));
+        Value *strip = b.CreateGEP(element_, A, b.CreateAdd(b.CreateMul(i1, rsA), b.CreateMul(k0, csA)));
+        b.CreateCall(packStrip(), {strip, packedA, mc, kc, rsA, csA});
+        loop(b, f, b.getInt64(0), N, columns, [&](Value *j0) {
+          Value *cols = smin(b, b.CreateSub(N, j0), b.getInt64(static_cast<uint64_t>(columns)));
+          Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
+          Value *panel = b.CreateGEP(element_, B, b.CreateAdd(b.CreateMul(k0, rsB), b.CreateMul(j0, csB)));
+          b.CreateCall(packPanel(), {panel, packedB, kc, rsB, csB, cols});
+          loop(b, f, b.getInt64(0), mc, kGemmRows, [&](Value *i0) {
+            Value *rows = smin(b, b.CreateSub(mc, i0), b.getInt64(kGemmRows));
+            Value *a = b.CreateGEP(element_, packedA, b.CreateMul(i0, kc));
+            Value *c = b.CreateGEP(element_, C, b.CreateAdd(b.CreateMul(b.CreateAdd(i1, i0), N), j0));
+            // switch (rows) to the kernel for that many rows, full or masked.
+            BasicBlock *after = BasicBlock::Create(context_, "tile.done", f);
+            llvm::SwitchInst *byRows = b.CreateSwitch(rows, after, kGemmRows);
+            for (int r = 1; r <= kGemmRows; ++r) {
+              BasicBlock *caseBB = BasicBlock::Create(context_, "tile.rows" + std::to_string(r), f);
+              byRows->addCase(b.getInt64(static_cast<uint64_t>(r)), caseBB);
+              b.SetInsertPoint(caseBB);
+              BasicBlock *fullBB = BasicBlock::Create(context_, "tile.full", f);
+              BasicBlock *maskedBB = BasicBlock::Create(context_, "tile.masked", f);
+              b.CreateCondBr(full, fullBB, maskedBB);
+              b.SetInsertPoint(fullBB);
+              b.CreateCall(tile(r, false), {a, packedB, c, kc, N, cols, first});
+              b.CreateBr(after);
+              b.SetInsertPoint(maskedBB);
+              b.CreateCall(tile(r, true), {a, packedB, c, kc, N, cols, first});
+              b.CreateBr(after);
+            }
+            b.SetInsertPoint(after);
+          });
         });
       });
+      // The epilogue over rows [i1, i1 + mc) of C.
+      BasicBlock *call = BasicBlock::Create(context_, "epilogue", f);
+      BasicBlock *next = BasicBlock::Create(context_, "epilogue.done", f);
+      b.CreateCondBr(b.CreateIsNull(epilogue), next, call);
+      b.SetInsertPoint(call);
+      b.CreateCall(epilogueType(context_), epilogue, {epilogueArgs, C, i1, b.CreateAdd(i1, mc)});
+      b.CreateBr(next);
+      b.SetInsertPoint(next);
     });
     b.CreateRetVoid();
     return f;
@@ -140,8 +165,8 @@ private:
   // void pack(ptr B, ptr out, i64 kc, i64 rsB, i64 csB, i64 cols):
   // out[k][j] = B[k * rsB + j * csB] for k < kc and the panel's first `cols`
   // columns (zeros after them), out's rows 2 vectors apart. Rows of B are
-  // read as vectors when its columns are adjacent, element by element when
-  // B is a transposed view.
+  // read as vectors when its columns are adjacent; when B is a transposed
+  // view, column j of the panel is row j of the source, read along k.
   llvm::Function *packPanel() {
     std::string name = std::string("dlc.gemm.") + dtypeName(dtype_) + ".pack";
     if (llvm::Function *existing = module_.getFunction(name)) return existing;
@@ -159,39 +184,49 @@ private:
     std::vector<Value *> masks = columnMasks(b, cols);
     llvm::Constant *zero = llvm::Constant::getNullValue(vector_);
     BasicBlock *rowsBB = BasicBlock::Create(context_, "pack.rows", f);
+    BasicBlock *fullBB = BasicBlock::Create(context_, "pack.full", f);
+    BasicBlock *partBB = BasicBlock::Create(context_, "pack.part", f);
     BasicBlock *gatherBB = BasicBlock::Create(context_, "pack.gather", f);
     BasicBlock *done = BasicBlock::Create(context_, "pack.done", f);
     b.CreateCondBr(b.CreateICmpEQ(csB, b.getInt64(1)), rowsBB, gatherBB);
     b.SetInsertPoint(rowsBB);
-    loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
-      Value *from = b.CreateMul(k, rsB), *to = b.CreateMul(k, b.getInt64(static_cast<uint64_t>(columns)));
-      for (int v = 0; v < kVectorsPerTile; ++v) {
-        Value *offset = b.getInt64(static_cast<uint64_t>(v) * lanes_);
-        Value *src = b.CreateGEP(element_, B, b.CreateAdd(from, offset));
-        Value *dst = b.CreateGEP(element_, out, b.CreateAdd(to, offset));
-        b.CreateAlignedStore(b.CreateMaskedLoad(vector_, src, align, masks[v], zero), dst, align);
-      }
-    });
-    b.CreateBr(done);
+    b.CreateCondBr(b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns))), fullBB, partBB);
+    for (bool masked : {false, true}) {
+      b.SetInsertPoint(masked ? partBB : fullBB);
+      loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
+        Value *from = b.CreateMul(k, rsB), *to = b.CreateMul(k, b.getInt64(static_cast<uint64_t>(columns)));
+        for (int v = 0; v < kVectorsPerTile; ++v) {
+          Value *offset = b.getInt64(static_cast<uint64_t>(v) * lanes_);
+          Value *src = b.CreateGEP(element_, B, b.CreateAdd(from, offset));
+          Value *dst = b.CreateGEP(element_, out, b.CreateAdd(to, offset));
+          Value *x = masked ? static_cast<Value *>(b.CreateMaskedLoad(vector_, src, align, masks[v], zero))
+                            : b.CreateAlignedLoad(vector_, src, align);
+          b.CreateAlignedStore(x, dst, align);
+        }
+      });
+      b.CreateBr(done);
+    }
     b.SetInsertPoint(gatherBB);
-    // Column j of the panel is row j of the transposed source: read it along k.
     loop(b, f, b.getInt64(0), b.getInt64(static_cast<uint64_t>(columns)), 1, [&](Value *j) {
       Value *present = b.CreateICmpSLT(j, cols);
+      BasicBlock *readBB = BasicBlock::Create(context_, "pack.read", f);
+      BasicBlock *zeroBB = BasicBlock::Create(context_, "pack.zero", f);
+      BasicBlock *next = BasicBlock::Create(context_, "pack.next", f);
+      b.CreateCondBr(present, readBB, zeroBB);
+      b.SetInsertPoint(readBB);
+      Value *row = b.CreateGEP(element_, B, b.CreateMul(j, csB));
       loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
         Value *to = b.CreateGEP(element_, out, b.CreateAdd(b.CreateMul(k, b.getInt64(static_cast<uint64_t>(columns))), j));
-        BasicBlock *readBB = BasicBlock::Create(context_, "pack.read", f);
-        BasicBlock *zeroBB = BasicBlock::Create(context_, "pack.zero", f);
-        BasicBlock *next = BasicBlock::Create(context_, "pack.next", f);
-        b.CreateCondBr(present, readBB, zeroBB);
-        b.SetInsertPoint(readBB);
-        Value *from = b.CreateGEP(element_, B, b.CreateAdd(b.CreateMul(k, rsB), b.CreateMul(j, csB)));
-        b.CreateStore(b.CreateLoad(element_, from), to);
-        b.CreateBr(next);
-        b.SetInsertPoint(zeroBB);
-        b.CreateStore(llvm::Constant::getNullValue(element_), to);
-        b.CreateBr(next);
-        b.SetInsertPoint(next);
+        b.CreateStore(b.CreateLoad(element_, b.CreateGEP(element_, row, b.CreateMul(k, rsB))), to);
       });
+      b.CreateBr(next);
+      b.SetInsertPoint(zeroBB);
+      loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
+        Value *to = b.CreateGEP(element_, out, b.CreateAdd(b.CreateMul(k, b.getInt64(static_cast<uint64_t>(columns))), j));
+        b.CreateStore(llvm::Constant::getNullValue(element_), to);
+      });
+      b.CreateBr(next);
+      b.SetInsertPoint(next);
     });
     b.CreateBr(done);
     b.SetInsertPoint(done);
@@ -199,24 +234,75 @@ private:
     return f;
   }
 
-  // void tile(ptr A, ptr B, ptr C, i64 kc, i64 rsA, i64 csA, i64 N, i64
-  // cols, i1 first): C[r][j] (+)= sum_k A[r * rsA + k * csA] * B[k][j] over
-  // kc steps of k, for `rows` rows and the tile's columns (the first `cols`
-  // of them when masked); B is a packed panel (rows 2 vectors apart), C has
-  // row stride N. With `first` the sums start at zero, else at C's values.
+  // void strip(ptr A, ptr out, i64 mc, i64 kc, i64 rsA, i64 csA): the first
+  // mc rows and kc columns of A (A[i][k] at i * rsA + k * csA) into tiles of
+  // kGemmRows rows, tile t at t * kGemmRows * kc and its element (k, r) at
+  // k * kGemmRows + r. A short last tile leaves its missing rows unwritten:
+  // the kernel for its row count never reads them.
+  llvm::Function *packStrip() {
+    std::string name = std::string("dlc.gemm.") + dtypeName(dtype_) + ".strip";
+    if (llvm::Function *existing = module_.getFunction(name)) return existing;
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_),
+                                         {ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), i64Ty()}, false);
+    llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    f->addParamAttr(0, llvm::Attribute::NoAlias);
+    f->addParamAttr(1, llvm::Attribute::NoAlias);
+    llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
+    Value *A = f->getArg(0), *out = f->getArg(1), *mc = f->getArg(2), *kc = f->getArg(3);
+    Value *rsA = f->getArg(4), *csA = f->getArg(5);
+    Value *R = b.getInt64(kGemmRows);
+    loop(b, f, b.getInt64(0), mc, kGemmRows, [&](Value *i0) {
+      Value *rows = smin(b, b.CreateSub(mc, i0), R);
+      Value *tileOut = b.CreateGEP(element_, out, b.CreateMul(i0, kc));
+      Value *tileIn = b.CreateGEP(element_, A, b.CreateMul(i0, rsA));
+      BasicBlock *fullBB = BasicBlock::Create(context_, "strip.full", f);
+      BasicBlock *partBB = BasicBlock::Create(context_, "strip.part", f);
+      BasicBlock *next = BasicBlock::Create(context_, "strip.next", f);
+      b.CreateCondBr(b.CreateICmpEQ(rows, R), fullBB, partBB);
+      b.SetInsertPoint(fullBB);
+      loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
+        Value *column = b.CreateMul(k, csA), *to = b.CreateMul(k, R);
+        for (int r = 0; r < kGemmRows; ++r) {
+          Value *x = b.CreateLoad(element_, b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(b.getInt64(r), rsA), column)));
+          b.CreateStore(x, b.CreateGEP(element_, tileOut, b.CreateAdd(to, b.getInt64(r))));
+        }
+      });
+      b.CreateBr(next);
+      b.SetInsertPoint(partBB);
+      loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
+        Value *column = b.CreateMul(k, csA), *to = b.CreateMul(k, R);
+        loop(b, f, b.getInt64(0), rows, 1, [&](Value *r) {
+          Value *x = b.CreateLoad(element_, b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(r, rsA), column)));
+          b.CreateStore(x, b.CreateGEP(element_, tileOut, b.CreateAdd(to, r)));
+        });
+      });
+      b.CreateBr(next);
+      b.SetInsertPoint(next);
+    });
+    b.CreateRetVoid();
+    return f;
+  }
+
+  // void tile(ptr A, ptr B, ptr C, i64 kc, i64 N, i64 cols, i1 first):
+  // C[r][j] (+)= sum_k A[k * kGemmRows + r] * B[k][j] over kc steps of k,
+  // for `rows` rows and the tile's columns (the first `cols` of them when
+  // masked); A is a packed tile of a strip, B a packed panel (rows 2
+  // vectors apart), C has row stride N. With `first` the sums start at
+  // zero, else at C's values.
   llvm::Function *tile(int rows, bool masked) {
     std::string name = std::string("dlc.gemm.") + dtypeName(dtype_) + ".tile" + std::to_string(rows) +
                        (masked ? ".masked" : "");
     if (llvm::Function *existing = module_.getFunction(name)) return existing;
-    auto *type = llvm::FunctionType::get(
-        llvm::Type::getVoidTy(context_),
-        {ptr_, ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), i64Ty(), i64Ty(), llvm::Type::getInt1Ty(context_)}, false);
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_),
+                                         {ptr_, ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), llvm::Type::getInt1Ty(context_)},
+                                         false);
     llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
     f->addFnAttr(llvm::Attribute::NoUnwind);
     for (unsigned i = 0; i < 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
     llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
     Value *A = f->getArg(0), *B = f->getArg(1), *C = f->getArg(2), *kc = f->getArg(3);
-    Value *rsA = f->getArg(4), *csA = f->getArg(5), *N = f->getArg(6), *cols = f->getArg(7), *first = f->getArg(8);
+    Value *N = f->getArg(4), *cols = f->getArg(5), *first = f->getArg(6);
     const llvm::Align align(dtype_ == DType::F64 ? 8 : 4);
     const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
 
@@ -243,9 +329,9 @@ private:
       Value *rowB = b.CreateMul(k, b.getInt64(static_cast<uint64_t>(columns)));
       Value *panel[kVectorsPerTile];
       for (int v = 0; v < kVectorsPerTile; ++v) panel[v] = b.CreateAlignedLoad(vector_, vectorAt(B, rowB, v), align);
-      Value *column = b.CreateMul(k, csA);
+      Value *column = b.CreateMul(k, b.getInt64(kGemmRows));
       for (int r = 0; r < rows; ++r) {
-        Value *a = b.CreateLoad(element_, b.CreateGEP(element_, A, b.CreateAdd(b.CreateMul(b.getInt64(r), rsA), column)));
+        Value *a = b.CreateLoad(element_, b.CreateGEP(element_, A, b.CreateAdd(column, b.getInt64(r))));
         Value *broadcast = b.CreateVectorSplat(lanes_, a);
         for (int v = 0; v < kVectorsPerTile; ++v) {
           Value *slot = acc[r * kVectorsPerTile + v];
@@ -280,7 +366,14 @@ llvm::StructType *gemmArgsType(llvm::LLVMContext &context) {
   if (auto *existing = llvm::StructType::getTypeByName(context, "dlc.gemm.args")) return existing;
   auto *i64 = llvm::Type::getInt64Ty(context);
   auto *ptr = llvm::PointerType::get(context, 0);
-  return llvm::StructType::create(context, {i64, i64, i64, ptr, ptr, ptr, i64, i64, i64, i64}, "dlc.gemm.args");
+  return llvm::StructType::create(context, {i64, i64, i64, ptr, ptr, ptr, i64, i64, i64, i64, ptr, ptr},
+                                   "dlc.gemm.args");
+}
+
+llvm::FunctionType *epilogueType(llvm::LLVMContext &context) {
+  auto *i64 = llvm::Type::getInt64Ty(context);
+  auto *ptr = llvm::PointerType::get(context, 0);
+  return llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptr, ptr, i64, i64}, false);
 }
 
 llvm::Function *gemmTask(llvm::Module &module, DType dtype) { return GemmBuilder(module, dtype).task(); }

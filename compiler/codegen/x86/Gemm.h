@@ -3,7 +3,7 @@
 //
 // C is cut into tiles of kGemmRows rows by two AVX2 vectors of columns (16
 // f32 or 8 f64). A tile's accumulators stay in registers for the whole of
-// K: each step broadcasts one element of A per row, loads one row of the B
+// a K block: each step broadcasts one element of A per row, loads one row of the B
 // panel, and does 2 * rows fused multiply-adds. Tiles at the right edge use
 // masked loads and stores; tiles at the bottom edge use a kernel made for
 // their row count. Every element of C is therefore the same chain,
@@ -11,14 +11,22 @@
 // or thread computes it: results do not depend on sizes, tiling or threads.
 //
 // A and B are read through strides, so either may be a transposed view of a
-// row-major matrix (TransposeViews.h); C is contiguous. K is cut into blocks
-// whose partial sums wait in C, and each block's panel of B is packed
-// (Gemm.cpp); neither changes any element's chain.
+// row-major matrix (TransposeViews.h); C is contiguous. Rows are taken in
+// blocks, K in blocks whose partial sums wait in C, and each block's strip
+// of A and panel of B are packed (Gemm.cpp); none of this changes any
+// element's chain.
+//
+// An epilogue may follow: a function given in the record, called with its
+// own argument record, C and a range of rows [r0, r1) of C once those rows
+// hold their products, on the thread that computed them (so an elementwise
+// op on the product runs while its rows are in cache, and on every thread).
 //
 // The entry point is a dl_parallel_for task over blocks of kGemmRows rows:
 //   void dlc.gemm.<dtype>(ptr args, i64 firstBlock, i64 endBlock)
 // with `args` pointing at a record {i64 M, N, K; ptr A, B, C; i64 rsA, csA,
-// rsB, csB}: A[i][k] at A + i * rsA + k * csA, B[k][j] at B + k * rsB + j * csB.
+// rsB, csB; ptr epilogue, epilogueArgs}: A[i][k] at A + i * rsA + k * csA,
+// B[k][j] at B + k * rsB + j * csB; epilogue null for none, else
+//   void epilogue(ptr epilogueArgs, ptr C, i64 r0, i64 r1)
 #pragma once
 
 #include <llvm/IR/DerivedTypes.h>
@@ -31,8 +39,12 @@ namespace dlc::codegen::x86 {
 
 inline constexpr int kGemmRows = 6;
 
-// { i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, i64 rsA, i64 csA, i64 rsB, i64 csB }
+// { i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, i64 rsA, i64 csA, i64 rsB, i64 csB,
+//   ptr epilogue, ptr epilogueArgs }
 llvm::StructType *gemmArgsType(llvm::LLVMContext &context);
+
+// void (ptr epilogueArgs, ptr C, i64 r0, i64 r1)
+llvm::FunctionType *epilogueType(llvm::LLVMContext &context);
 
 // The task for `dtype` (F32 or F64), created in `module` on first use.
 llvm::Function *gemmTask(llvm::Module &module, DType dtype);

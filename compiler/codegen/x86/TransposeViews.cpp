@@ -21,8 +21,24 @@ bool takesGemmPath(const Op &op) {
          op.operands[1]->type.rank() == 2 && op.operands[0]->type.dtype == d && op.operands[1]->type.dtype == d;
 }
 
-void scan(const Region &region, const ir::Users &users,
-          std::unordered_set<const Op *> &found) {
+// Whether `user` reads `v` only as one operand of a product on the GEMM's
+// path: the product itself, or a kernel whose body starts with it
+// (FuseMatmulEpilogue.h) and reads v nowhere else.
+bool readsAsFactor(const Op &user, const Value *v) {
+  auto factor = [&](const Op &product) {
+    return takesGemmPath(product) && (product.operands[0] == v) != (product.operands[1] == v);
+  };
+  if (user.kind == OpKind::MatMul) return factor(user);
+  if (user.kind != OpKind::Fused || user.regions.size() != 1 || user.regions[0]->ops.empty()) return false;
+  const Region &body = *user.regions[0];
+  if (body.ops[0]->kind != OpKind::MatMul || !factor(*body.ops[0])) return false;
+  for (size_t i = 1; i < body.ops.size(); ++i)
+    for (const Value *operand : body.ops[i]->operands)
+      if (operand == v) return false;
+  return true;
+}
+
+void scan(const Region &region, const ir::Users &users, std::unordered_set<const Op *> &found) {
   for (auto &op : region.ops) {
     for (auto &inner : op->regions) scan(*inner, users, found);
     if (op->kind != OpKind::Transpose || !op->result || op->operands.size() != 1 ||
@@ -30,14 +46,8 @@ void scan(const Region &region, const ir::Users &users,
       continue;
     auto it = users.find(op->result);
     if (it == users.end() || it->second.empty()) continue;
-    // Only as the left operand: its elements are broadcast one at a time, so
-    // a stride costs nothing there, while a transposed right operand would
-    // have to be gathered into every thread's packed panels, which measured
-    // slower than one copy (docs/performance.md).
     bool onlyProducts = true;
-    for (const Op *user : it->second)
-      onlyProducts = onlyProducts && takesGemmPath(*user) && user->operands[0] == op->result &&
-                     user->operands[1] != op->result;
+    for (const Op *user : it->second) onlyProducts = onlyProducts && readsAsFactor(*user, op->result);
     if (onlyProducts) found.insert(op.get());
   }
 }

@@ -1,11 +1,11 @@
 // Which Transpose ops need no copy: those whose every user is a matrix
-// product that takes the generated GEMM's path (rank 2, float, one dtype)
-// and reads the transpose as its left operand. The GEMM reads A through
-// strides (Gemm.h), so for these the emitter defines the transpose as a view
-// of its operand's elements (the backward pass's X^T @ dY copies nothing),
-// and the product computes exactly what it would from the copy. A transposed
-// right operand (dY @ W^T) is still copied: the GEMM could read it through
-// strides too, but gathering it into each thread's panels is slower.
+// product that takes the generated GEMM's path (rank 2, float, one dtype),
+// or a kernel that starts with one (FuseMatmulEpilogue.h), and reads the
+// transpose as one of its two operands. The GEMM reads A and B through
+// strides and packs both (Gemm.h), so for these the emitter defines the
+// transpose as a view of its operand's elements (the backward pass's X^T @
+// dY and dY @ W^T copy nothing), and the product computes exactly what it
+// would from the copy.
 #pragma once
 
 #include <unordered_set>
