@@ -99,7 +99,9 @@ struct Op {
 };
 
 struct Storage {
-  enum Kind : uint8_t { Param, State, Var };
+  // Output: a var the host reads after the program (a library's result),
+  // so a store to it is never dead.
+  enum Kind : uint8_t { Param, State, Var, Output };
   std::string name;  // "net.fc1.W", "opt.m.net.fc1.W", "var.3.A3"
   Kind kind;
   TensorType type;

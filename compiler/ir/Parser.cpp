@@ -122,7 +122,10 @@ private:
     expectWord("storage");
     std::string kind = word();
     Storage s;
-    s.kind = kind == "param" ? Storage::Param : kind == "state" ? Storage::State : Storage::Var;
+    s.kind = kind == "param"    ? Storage::Param
+             : kind == "state"  ? Storage::State
+             : kind == "output" ? Storage::Output
+                                : Storage::Var;
     s.name = quoted();
     expect(':');
     s.type = type();

@@ -13,7 +13,10 @@ public:
 
   void module() {
     for (auto &s : module_.storages)
-      out_ << "storage " << (s.kind == Storage::Param ? "param" : s.kind == Storage::State ? "state" : "var")
+      out_ << "storage " << (s.kind == Storage::Param    ? "param"
+                                : s.kind == Storage::State  ? "state"
+                                : s.kind == Storage::Output ? "output"
+                                                            : "var")
            << " \"" << s.name << "\": " << s.type.str() << "\n";
     out_ << "main {\n";
     region(module_.main(), 1);

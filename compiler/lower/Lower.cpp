@@ -243,7 +243,7 @@ void Lowerer::assign(const AssignStmt &stmt) {
     v = emit(kind, {current, cast(v, d, loc)}, current->type, loc);
   }
   if (s && v->type.dtype != s->type.dtype) v = cast(v, s->type.dtype, loc);
-  if (s && v->type.dims != s->type.dims && s->kind != ir::Storage::Var) {
+  if (s && v->type.dims != s->type.dims && s->kind != ir::Storage::Var && s->kind != ir::Storage::Output) {
     // A scalar or broadcastable value stored whole: expand it first.
     v = emit(OpKind::BroadcastTo, {v}, s->type, loc);
   }

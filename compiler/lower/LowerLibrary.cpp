@@ -181,7 +181,7 @@ std::unique_ptr<ir::Module> Lowerer::runLibrary(const std::string &wanted, ir::L
     return failAt(signature, "the forward method of a library's model must return a tensor whose first dimension is "
                              "the batch and whose other sizes are fixed; it returns " +
                                  out.str());
-  lib.output = addStorage("library.output", ir::Storage::Var, out);
+  lib.output = addStorage("library.output", ir::Storage::Output, out);
   lib.outputType = out;
   store(lib.output, result.value, loc);
   checkLibraryOps(module_->main(), chosen->name);
