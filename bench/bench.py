@@ -90,7 +90,9 @@ def bench_gemm(args, out, workdir):
     for n in (128, 256, 512, 1024, 2048):
         flop = 2.0 * n ** 3
         reps = max(3, int(4e9 / flop))
-        program = (f"seed(0)\nlet a = rand([{n}, {n}])\nlet b = rand([{n}, {n}])\nvar c = a @ b\n"
+        # `a` is a var: each iteration loads it, so cse cannot reuse the
+        # product before the loop (it merges equal products of the same values).
+        program = (f"seed(0)\nvar a = rand([{n}, {n}])\nlet b = rand([{n}, {n}])\nvar c = a @ b\n"
                    f"for i in 0..REPS {{\n    c = a @ b\n}}\nprint(sum(c) > 0.0)\n")
         full = compile_dl(args.dlc, program.replace("REPS", str(reps)), f"gemm{n}", workdir)
         base = compile_dl(args.dlc, program.replace("REPS", "0"), f"gemm{n}_0", workdir)
