@@ -6,6 +6,7 @@
 // may contract into FMA, as CUDA code compiled by nvcc does. The results agree
 // with the CPU's to rounding (test/gpu/run.sh compares them), not bit for bit.
 #include "codegen/nvptx/KernelEmitter.h"
+#include "codegen/common/Elements.h"
 
 #include <optional>
 
@@ -20,30 +21,6 @@ using llvm::Value;
 
 namespace {
 
-bool isComparison(OpKind k) {
-  return k == OpKind::Lt || k == OpKind::Le || k == OpKind::Gt || k == OpKind::Ge || k == OpKind::Eq ||
-         k == OpKind::Ne;
-}
-
-DType promote(DType a, DType b) {
-  if (dtypeCategory(a) != dtypeCategory(b)) return dtypeCategory(a) > dtypeCategory(b) ? a : b;
-  return a == DType::F64 || b == DType::F64 ? DType::F64 : a;
-}
-
-// The dtype a binary op computes in (as the x86 emitter decides it).
-DType computeType(const ir::Op &op) {
-  if (isComparison(op.kind)) return promote(op.operands[0]->type.dtype, op.operands[1]->type.dtype);
-  if (op.kind == OpKind::And || op.kind == OpKind::Or) return DType::Bool;
-  return op.result->type.dtype;
-}
-
-std::optional<double> constantExponent(const ir::Value *v) {
-  if (!v->def || v->def->kind != OpKind::Constant || v->def->attrs.data.empty()) return std::nullopt;
-  const auto &data = v->def->attrs.data;
-  for (double d : data)
-    if (d != data[0]) return std::nullopt;
-  return data[0];
-}
 
 const char *mathName(OpKind kind) {
   switch (kind) {
@@ -85,7 +62,7 @@ bool KernelEmitter::elementSupported(const ir::Op &op) {
     if (op.kind == OpKind::Abs) return op.result->type.dtype != DType::Bool;
     return isFloat(op.result->type.dtype);
   case ir::Category::Binary: {
-    DType compute = computeType(op);
+    DType compute = binaryComputeType(op);
     // Integer division checks for zero and exits; i32 pow calls the runtime: host only.
     if (!isFloat(compute) && (op.kind == OpKind::Div || op.kind == OpKind::Mod || op.kind == OpKind::Pow)) return false;
     if (compute == DType::Bool && (op.kind == OpKind::Add || op.kind == OpKind::Sub || op.kind == OpKind::Mul))
@@ -299,23 +276,13 @@ Value *KernelEmitter::element(const ir::Op &op, const std::vector<Value *> &x) {
     return convert(unary(op, convert(x[0], from[0], compute), compute), compute, result);
   }
   case ir::Category::Binary: {
-    DType compute = computeType(op);
+    DType compute = binaryComputeType(op);
     if (op.kind == OpKind::Pow && isFloat(compute))
       if (auto e = constantExponent(op.operands[1])) {
         double exponent = *e;
         Value *base = convert(x[0], from[0], compute);
-        Value *one = llvm::ConstantFP::get(base->getType(), 1.0);
-        auto sqrt = [&](Value *v) { return b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, v); };
-        Value *v;
-        if (exponent == 0) v = one;
-        else if (exponent == 1) v = base;
-        else if (exponent == 2) v = b_.CreateFMul(base, base);
-        else if (exponent == 3) v = b_.CreateFMul(b_.CreateFMul(base, base), base);
-        else if (exponent == 0.5) v = sqrt(base);
-        else if (exponent == -0.5) v = b_.CreateFDiv(one, sqrt(base));
-        else if (exponent == -1) v = b_.CreateFDiv(one, base);
-        else if (exponent == -2) v = b_.CreateFDiv(one, b_.CreateFMul(base, base));
-        else v = libdevice("pow", compute, {base, llvm::ConstantFP::get(base->getType(), exponent)});
+        Value *v = powSpecialCase(b_, base, exponent);  // codegen/common/Elements.h
+        if (!v) v = libdevice("pow", compute, {base, llvm::ConstantFP::get(base->getType(), exponent)});
         return convert(v, compute, result);
       }
     Value *v = binary(op.kind, convert(x[0], from[0], compute), convert(x[1], from[1], compute), compute);
@@ -330,20 +297,7 @@ Value *KernelEmitter::element(const ir::Op &op, const std::vector<Value *> &x) {
 }
 
 Value *KernelEmitter::convert(Value *v, DType from, DType to) {
-  if (from == to) return v;
-  llvm::Type *ty = elementType(to);
-  if (to == DType::Bool) {
-    Value *nonzero = isFloat(from) ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(v->getType(), 0.0))
-                                   : b_.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0));
-    return b_.CreateZExt(nonzero, ty);
-  }
-  if (from == DType::Bool) {
-    Value *bit = b_.CreateICmpNE(v, b_.getInt8(0));
-    return isFloat(to) ? b_.CreateUIToFP(bit, ty) : b_.CreateZExt(bit, ty);
-  }
-  if (from == DType::I32) return b_.CreateSIToFP(v, ty);
-  if (to == DType::I32) return b_.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {ty, v->getType()}, {v});
-  return to == DType::F64 ? b_.CreateFPExt(v, ty) : b_.CreateFPTrunc(v, ty);
+  return convertElement(b_, v, from, to, elementType(to));  // as on the CPU (codegen/common/Elements.h)
 }
 
 Value *KernelEmitter::unary(const ir::Op &op, Value *x, DType type) {

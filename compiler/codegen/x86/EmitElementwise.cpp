@@ -7,6 +7,7 @@
 // for a constant exponent (2 → x*x, 0.5 → sqrt, -1 → 1/x, ...), and the
 // transcendental functions from dl_runtime (dl_math_*), kept in one place.
 #include "codegen/x86/Emitter.h"
+#include "codegen/common/Elements.h"
 
 #include <algorithm>
 #include <cmath>
@@ -22,25 +23,6 @@ using llvm::Value;
 
 namespace {
 
-bool isComparison(OpKind k) {
-  return k == OpKind::Lt || k == OpKind::Le || k == OpKind::Gt || k == OpKind::Ge || k == OpKind::Eq ||
-         k == OpKind::Ne;
-}
-
-// The dtype two operands are compared in: PyTorch's promotion.
-DType promote(DType a, DType b) {
-  if (dtypeCategory(a) != dtypeCategory(b)) return dtypeCategory(a) > dtypeCategory(b) ? a : b;
-  return a == DType::F64 || b == DType::F64 ? DType::F64 : a;
-}
-
-// A scalar constant exponent, for torch's pow special cases.
-std::optional<double> constantExponent(const ir::Value *v) {
-  if (!v->def || v->def->kind != OpKind::Constant || v->def->attrs.data.empty()) return std::nullopt;
-  const auto &data = v->def->attrs.data;
-  for (double d : data)
-    if (d != data[0]) return std::nullopt;
-  return data[0];
-}
 
 const char *mathName(OpKind kind) {
   switch (kind) {
@@ -152,25 +134,14 @@ Emitter::ElementFunction Emitter::elementFunction(const ir::Op &op) {
     }
     break;
   case ir::Category::Binary: {
-    DType compute = isComparison(op.kind) ? promote(from[0], from[1])
-                    : op.kind == OpKind::And || op.kind == OpKind::Or ? DType::Bool
-                                                                      : result;
+    DType compute = binaryComputeType(op);
     if (op.kind == OpKind::Pow && isFloat(compute)) {
       if (auto e = constantExponent(op.operands[1])) {
         double exponent = *e;
         f = [=, this, &op](const std::vector<Value *> &x) {
           Value *base = convert(x[0], from[0], compute);
-          Value *one = llvm::ConstantFP::get(base->getType(), 1.0);
-          Value *v;
-          if (exponent == 0) v = one;  // torch: fill_(1)
-          else if (exponent == 1) v = base;
-          else if (exponent == 2) v = b_.CreateFMul(base, base);
-          else if (exponent == 3) v = b_.CreateFMul(b_.CreateFMul(base, base), base);
-          else if (exponent == 0.5) v = b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, base);
-          else if (exponent == -0.5) v = b_.CreateFDiv(one, b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, base));
-          else if (exponent == -1) v = b_.CreateFDiv(one, base);
-          else if (exponent == -2) v = b_.CreateFDiv(one, b_.CreateFMul(base, base));
-          else v = binaryElement(OpKind::Pow, base, llvm::ConstantFP::get(base->getType(), exponent), compute, op.loc);
+          Value *v = powSpecialCase(b_, base, exponent);
+          if (!v) v = binaryElement(OpKind::Pow, base, llvm::ConstantFP::get(base->getType(), exponent), compute, op.loc);
           return convert(v, compute, result);
         };
         break;

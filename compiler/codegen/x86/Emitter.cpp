@@ -1,6 +1,7 @@
 // The emitter's machinery (values, memory, loops, run-time checks, calls into
 // dl_runtime) and the program's structure: `main`, regions, `for`, `if`.
 #include "codegen/x86/Emitter.h"
+#include "codegen/common/Elements.h"
 #include "codegen/nvptx/HostLaunch.h"
 #include "codegen/x86/InPlaceLoads.h"
 #include "codegen/x86/TransposeViews.h"
@@ -329,21 +330,7 @@ Value *Emitter::scalar(const ir::Value *v, DType to) {
 Value *Emitter::isNaN(Value *v) { return b_.CreateFCmpUNO(v, v); }
 
 Value *Emitter::convert(Value *v, DType from, DType to) {
-  if (from == to) return v;
-  llvm::Type *ty = elementType(to);
-  if (to == DType::Bool) {
-    Value *nonzero = isFloat(from) ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(v->getType(), 0.0))
-                                   : b_.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0));
-    return b_.CreateZExt(nonzero, ty);
-  }
-  if (from == DType::Bool) {
-    Value *bit = b_.CreateICmpNE(v, b_.getInt8(0));
-    return isFloat(to) ? b_.CreateUIToFP(bit, ty) : b_.CreateZExt(bit, ty);
-  }
-  if (from == DType::I32) return b_.CreateSIToFP(v, ty);
-  if (to == DType::I32)  // toward zero; out of range saturates instead of being undefined
-    return b_.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {ty, v->getType()}, {v});
-  return to == DType::F64 ? b_.CreateFPExt(v, ty) : b_.CreateFPTrunc(v, ty);
+  return convertElement(b_, v, from, to, elementType(to));  // codegen/common/Elements.h
 }
 
 void Emitter::memcpyElements(Value *dst, Value *src, Value *count, DType dtype) {
