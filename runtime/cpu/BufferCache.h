@@ -2,7 +2,9 @@
 // out again, so a training loop that makes the same tensors every step asks
 // the system for memory only during its first step. Sizes are rounded up to
 // 64 bytes (the alignment); at most kMaxCachedBytes are kept idle, beyond
-// which a freed buffer goes back to the system. Under AddressSanitizer an
+// which a freed buffer goes back to the system (one carved from the arena
+// stays). Buffers from 32 KiB up are backed by transparent huge pages
+// (BufferCache.cpp says how). Under AddressSanitizer an
 // idle buffer is poisoned, so a use after dl_buffer_free is still reported.
 #ifndef DL_RUNTIME_CPU_BUFFERCACHE_H
 #define DL_RUNTIME_CPU_BUFFERCACHE_H
@@ -33,10 +35,16 @@ public:
   int64_t systemAllocations() const { return systemAllocations_; }
 
 private:
+  void *systemAllocate(size_t size);
+  void systemFree(void *data, size_t size);
+
   std::unordered_map<void *, size_t> sizes_;                // every live or idle buffer
   std::unordered_map<size_t, std::vector<void *>> idle_;   // by rounded size
   size_t idleBytes_ = 0;
   int64_t systemAllocations_ = 0;
+  std::vector<void *> chunks_;  // the arena's huge pages
+  char *arenaNext_ = nullptr;
+  size_t arenaLeft_ = 0;
 };
 
 } // namespace dl

@@ -2,6 +2,13 @@
 
 #include <system_error>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define DL_CPU_RELAX() _mm_pause()
+#else
+#define DL_CPU_RELAX() ((void)0)
+#endif
+
 namespace dl {
 
 namespace {
@@ -12,14 +19,35 @@ void chunkBounds(int64_t count, int chunks, int i, int64_t *begin, int64_t *end)
 }
 } // namespace
 
+template <typename Done> bool ThreadPool::spinUntil(Done done) {
+  // Pause-spin briefly, then yield between checks: with more threads than
+  // free cores (a --threads above the core count, or other processes), a
+  // spinning thread would otherwise keep the one with work off its core.
+  auto start = std::chrono::steady_clock::now();
+  auto deadline = start + kSpin;
+  auto yieldFrom = start + kSpin / 20;
+  while (true) {
+    for (int i = 0; i < 64; ++i) {
+      if (done())
+        return true;
+      DL_CPU_RELAX();
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline)
+      return done();
+    if (now >= yieldFrom)
+      std::this_thread::yield();
+  }
+}
+
 bool ThreadPool::start(int workers) {
   if (static_cast<int>(workers_.size()) == workers)
     return true;
   stop();
-  stopping_ = false;
+  stopping_.store(false);
   try {
     // A new worker must not mistake the last loop, long finished, for work.
-    uint64_t current = generation_;
+    uint64_t current = generation_.load();
     for (int i = 0; i < workers; ++i)
       workers_.emplace_back([this, i, current] { work(i, current); });
   } catch (const std::system_error &) {
@@ -32,7 +60,7 @@ bool ThreadPool::start(int workers) {
 void ThreadPool::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
+    stopping_.store(true);
   }
   wake_.notify_all();
   for (std::thread &t : workers_)
@@ -51,42 +79,57 @@ bool ThreadPool::run(int threads, int64_t count, Task task, void *args) {
     task(args, 0, count);
     return false;
   }
+  bool wakeWorkers;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     task_ = task;
     args_ = args;
     count_ = count;
     chunks_ = chunks;
-    pending_ = chunks - 1;
-    ++generation_;
+    // Every worker reports, even one without a chunk: then none reads these
+    // fields while the next loop writes them.
+    pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+    wakeWorkers = sleepingWorkers_ > 0;
   }
-  wake_.notify_all();
+  if (wakeWorkers)
+    wake_.notify_all();
   int64_t begin, end;
   chunkBounds(count, chunks, 0, &begin, &end);
   task(args, begin, end);
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [this] { return pending_ == 0; });
+  auto finished = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+  if (!spinUntil(finished)) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    callerSleeping_ = true;
+    done_.wait(lock, finished);
+    callerSleeping_ = false;
+  }
   return true;
 }
 
 void ThreadPool::work(int index, uint64_t seen) {
-  std::unique_lock<std::mutex> lock(mutex_);
+  auto ready = [&] { return stopping_.load(std::memory_order_acquire) ||
+                            generation_.load(std::memory_order_acquire) != seen; };
   while (true) {
-    wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-    if (stopping_)
+    if (!spinUntil(ready)) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      ++sleepingWorkers_;
+      wake_.wait(lock, ready);
+      --sleepingWorkers_;
+    }
+    if (stopping_.load(std::memory_order_acquire))
       return;
-    seen = generation_;
-    if (index + 1 >= chunks_)
-      continue;  // this loop has fewer chunks than workers
-    Task task = task_;
-    void *args = args_;
-    int64_t begin, end;
-    chunkBounds(count_, chunks_, index + 1, &begin, &end);
-    lock.unlock();
-    task(args, begin, end);
-    lock.lock();
-    if (--pending_ == 0)
-      done_.notify_one();
+    seen = generation_.load(std::memory_order_acquire);
+    if (index + 1 < chunks_) {
+      int64_t begin, end;
+      chunkBounds(count_, chunks_, index + 1, &begin, &end);
+      task_(args_, begin, end);
+    }
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (callerSleeping_)
+        done_.notify_one();
+    }
   }
 }
 

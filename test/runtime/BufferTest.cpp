@@ -67,6 +67,30 @@ TEST_F(Buffers, OtherSizesComeFromTheSystem) {
   dl_buffer_free(ctx_, b);
 }
 
+// From 32 KiB up buffers come from huge-page mappings: an arena of 2 MiB
+// chunks below 1 MiB, a mapping each above. They must still be aligned,
+// writable to the last byte, disjoint while live, and reused when freed.
+TEST_F(Buffers, LargeBuffersAreDisjointAndReused) {
+  const int64_t sizes[] = {32 << 10, 100 << 10, 300 << 10, 900 << 10, 1 << 20, (3 << 20) + 5, 40 << 10};
+  std::vector<std::pair<unsigned char *, int64_t>> live;
+  for (int round = 0; round < 3; ++round)
+    for (int64_t n : sizes) {
+      auto *p = static_cast<unsigned char *>(alloc(n));
+      std::memset(p, static_cast<int>(live.size() + 1), static_cast<size_t>(n));
+      live.emplace_back(p, n);
+    }
+  for (size_t i = 0; i < live.size(); ++i) {
+    auto [p, n] = live[i];
+    EXPECT_EQ(p[0], static_cast<unsigned char>(i + 1));
+    EXPECT_EQ(p[n - 1], static_cast<unsigned char>(i + 1)) << "buffer " << i << " was overwritten";
+  }
+  int64_t before = systemAllocations();
+  EXPECT_EQ(before, static_cast<int64_t>(live.size()));
+  for (auto [p, n] : live) dl_buffer_free(ctx_, p);
+  for (int64_t n : sizes) dl_buffer_free(ctx_, alloc(n));
+  EXPECT_EQ(systemAllocations(), before);
+}
+
 TEST_F(Buffers, EmptyAndBadSizes) {
   void *a = alloc(0);
   void *b = alloc(0);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -67,6 +68,33 @@ TEST_F(ParallelFor, ChunksRunOnSeveralThreads) {
   ASSERT_EQ(dl_parallel_for(ctx_, 2, task, &seen), DL_OK);
   EXPECT_NE(seen.ids[0], seen.ids[1]);
   EXPECT_EQ(seen.ids[0], std::this_thread::get_id());
+}
+
+// Workers spin for a while after a loop, then sleep; the caller spins, then
+// sleeps, while it waits for them. Loops spaced wider than the spin, and
+// chunks slower than it, take the sleeping paths: every iteration still runs
+// once and the caller returns only when every chunk is done.
+TEST_F(ParallelFor, LoopsAfterTheWorkersSleep) {
+  ASSERT_EQ(dl_context_set_threads(ctx_, 3), DL_OK);
+  Hits hits(30);
+  for (int round = 0; round < 5; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(dl_parallel_for(ctx_, 30, countHits, &hits), DL_OK);
+    for (auto &c : hits.counts) ASSERT_EQ(c.load(), round + 1);
+  }
+}
+
+TEST_F(ParallelFor, CallerWaitsForSlowChunks) {
+  ASSERT_EQ(dl_context_set_threads(ctx_, 2), DL_OK);
+  std::atomic<int> finished{0};
+  auto slow = [](void *args, int64_t begin, int64_t) {
+    if (begin != 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    static_cast<std::atomic<int> *>(args)->fetch_add(1);
+  };
+  for (int round = 1; round <= 3; ++round) {
+    ASSERT_EQ(dl_parallel_for(ctx_, 2, slow, &finished), DL_OK);
+    EXPECT_EQ(finished.load(), 2 * round);
+  }
 }
 
 TEST_F(ParallelFor, BadArguments) {
