@@ -100,8 +100,26 @@ T rowSum(const T *x, int64_t stride, int64_t n) {
   return partial[0];
 }
 
+// innerVectorSum for fewer than 4 * Lanes elements (a softmax over 10
+// classes): no lane has a cascade, so each is a running sum from zero (the
+// zeros the general path adds afterwards change no bits: a sum that starts
+// at +0 is never -0) and the lanes are added to the tail's sum in order.
+template <typename T, int Lanes>
+DL_VECTORIZE T shortInnerVectorSum(const T *x, int64_t n) {
+  const int64_t vectors = n / Lanes;
+  alignas(64) T lanes[Lanes] = {};
+  for (int64_t i = 0; i < vectors; ++i)
+    for (int l = 0; l < Lanes; ++l) lanes[l] += x[i * Lanes + l];
+  T total = T(0);
+  for (int64_t k = vectors * Lanes; k < n; ++k) total += x[k];
+  for (int l = 0; l < Lanes; ++l) total += lanes[l];
+  return total;
+}
+
 template <typename T, int Lanes>
 T innerVectorSum(const T *x, int64_t n) {
+  if (n < 4 * Lanes)
+    return shortInnerVectorSum<T, Lanes>(x, n);
   const int64_t vectors = n / Lanes;
   T lanes[Lanes];
   // lanes[l] = rowSum(x + l, Lanes, vectors): its four interleaved cascades

@@ -35,6 +35,7 @@ show("tA", s.t() @ torch.rand(5, 9))
 show("tB", torch.rand(4, 6) @ torch.rand(11, 6).t())
 show("tAB", torch.rand(3, 10).t() @ torch.rand(13, 3).t())
 show("tA2", s.t() @ torch.rand(5, 2))
+show("tB16", torch.rand(13, 19) @ torch.rand(35, 19).t())
 tbig = torch.rand(600, 70).t() @ torch.rand(600, 40)
 for i in range(7):
     for j in range(8):

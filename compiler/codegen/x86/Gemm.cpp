@@ -88,7 +88,8 @@ public:
     llvm::Type *packedBTy = llvm::ArrayType::get(element_, kBlockK * static_cast<uint64_t>(columns));
     llvm::AllocaInst *packedB = b.CreateAlloca(packedBTy, nullptr, "packed.b");
     packedB->setAlignment(llvm::Align(64));
-    llvm::Type *packedATy = llvm::ArrayType::get(element_, kBlockK * static_cast<uint64_t>(kBlockRows));
+    // (one vector of slack: packStrip's vector stores run past a tile's end)
+    llvm::Type *packedATy = llvm::ArrayType::get(element_, kBlockK * static_cast<uint64_t>(kBlockRows) + lanes_);
     llvm::AllocaInst *packedA = b.CreateAlloca(packedATy, nullptr, "packed.a");
     packedA->setAlignment(llvm::Align(64));
     // max(1, ceil(K / kBlockK)) blocks of equal size (the last may be
@@ -207,6 +208,42 @@ private:
       b.CreateBr(done);
     }
     b.SetInsertPoint(gatherBB);
+    // A full panel of a transposed f32 view whose k is adjacent (a weight
+    // read as W^T): 8 x 8 blocks are loaded as 8 rows along k and
+    // transposed in registers; the last kc % 8 values of k one at a time.
+    if (lanes_ == 8) {
+      BasicBlock *blocksBB = BasicBlock::Create(context_, "pack.transpose", f);
+      BasicBlock *columnsBB = BasicBlock::Create(context_, "pack.columns", f);
+      Value *adjacentK = b.CreateICmpEQ(rsB, b.getInt64(1));
+      b.CreateCondBr(b.CreateAnd(adjacentK, b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)))),
+                     blocksBB, columnsBB);
+      b.SetInsertPoint(blocksBB);
+      Value *kBlocks = b.CreateAnd(kc, b.getInt64(~uint64_t(7)));
+      loop(b, f, b.getInt64(0), kBlocks, 8, [&](Value *k0) {
+        for (int half = 0; half < kVectorsPerTile; ++half) {
+          Value *rows[8];
+          for (int r = 0; r < 8; ++r) {
+            Value *j = b.getInt64(static_cast<uint64_t>(half * 8 + r));
+            rows[r] = b.CreateAlignedLoad(vector_, b.CreateGEP(element_, B, b.CreateAdd(b.CreateMul(j, csB), k0)), align);
+          }
+          transpose8x8(b, rows);
+          for (int r = 0; r < 8; ++r) {
+            Value *k = b.CreateAdd(k0, b.getInt64(static_cast<uint64_t>(r)));
+            Value *to = b.CreateAdd(b.CreateMul(k, b.getInt64(static_cast<uint64_t>(columns))),
+                                    b.getInt64(static_cast<uint64_t>(half * 8)));
+            b.CreateAlignedStore(rows[r], b.CreateGEP(element_, out, to), llvm::Align(kVectorBytes));
+          }
+        }
+      });
+      loop(b, f, kBlocks, kc, 1, [&](Value *k) {
+        for (int64_t j = 0; j < columns; ++j) {
+          Value *x = b.CreateLoad(element_, b.CreateGEP(element_, B, b.CreateAdd(b.CreateMul(b.getInt64(static_cast<uint64_t>(j)), csB), k)));
+          b.CreateStore(x, b.CreateGEP(element_, out, b.CreateAdd(b.CreateMul(k, b.getInt64(static_cast<uint64_t>(columns))), b.getInt64(static_cast<uint64_t>(j)))));
+        }
+      });
+      b.CreateBr(done);
+      b.SetInsertPoint(columnsBB);
+    }
     loop(b, f, b.getInt64(0), b.getInt64(static_cast<uint64_t>(columns)), 1, [&](Value *j) {
       Value *present = b.CreateICmpSLT(j, cols);
       BasicBlock *readBB = BasicBlock::Create(context_, "pack.read", f);
@@ -232,6 +269,32 @@ private:
     b.SetInsertPoint(done);
     b.CreateRetVoid();
     return f;
+  }
+
+  // Transposes 8 vectors of 8 lanes in place (rows[r][c] becomes
+  // rows[c][r]): pairs interleaved, then pairs of pairs, then 128-bit
+  // halves, as vunpck/vshufps/vperm2f128 do it.
+  void transpose8x8(llvm::IRBuilder<> &b, Value *rows[8]) {
+    auto shuffle = [&](Value *x, Value *y, std::initializer_list<int> lanes) {
+      return b.CreateShuffleVector(x, y, llvm::ArrayRef<int>(lanes.begin(), lanes.size()));
+    };
+    Value *t[8], *u[8];
+    for (int i = 0; i < 8; i += 2) {
+      t[i] = shuffle(rows[i], rows[i + 1], {0, 8, 1, 9, 4, 12, 5, 13});
+      t[i + 1] = shuffle(rows[i], rows[i + 1], {2, 10, 3, 11, 6, 14, 7, 15});
+    }
+    for (int i = 0; i < 8; i += 4)
+      for (int h = 0; h < 2; ++h) {
+        u[i + 2 * h] = shuffle(t[i + h], t[i + 2 + h], {0, 1, 8, 9, 4, 5, 12, 13});
+        u[i + 2 * h + 1] = shuffle(t[i + h], t[i + 2 + h], {2, 3, 10, 11, 6, 7, 14, 15});
+      }
+    // u[q] (q < 4) holds rows 0..3 of columns q and q + 4; u[q + 4] rows 4..7.
+    for (int q = 0; q < 4; ++q) {
+      Value *low = shuffle(u[q], u[q + 4], {0, 1, 2, 3, 8, 9, 10, 11});
+      Value *high = shuffle(u[q], u[q + 4], {4, 5, 6, 7, 12, 13, 14, 15});
+      rows[q] = low;
+      rows[q + 4] = high;
+    }
   }
 
   // void strip(ptr A, ptr out, i64 mc, i64 kc, i64 rsA, i64 csA): the first
@@ -261,6 +324,54 @@ private:
       BasicBlock *next = BasicBlock::Create(context_, "strip.next", f);
       b.CreateCondBr(b.CreateICmpEQ(rows, R), fullBB, partBB);
       b.SetInsertPoint(fullBB);
+      if (lanes_ == 8) {
+        // A full f32 tile whose rows or columns are adjacent goes by vectors:
+        // a vector of 8 stored for each k writes the tile's kGemmRows values
+        // and 8 - kGemmRows that the next k's store (or the next tile, or the
+        // slack after packed.a) overwrites, so k ascends.
+        static_assert(kGemmRows <= 8, "a tile's column of A fits in one vector");
+        BasicBlock *rowsBB = BasicBlock::Create(context_, "strip.rows", f);
+        BasicBlock *notRowsBB = BasicBlock::Create(context_, "strip.notrows", f);
+        BasicBlock *columnsBB = BasicBlock::Create(context_, "strip.columns", f);
+        BasicBlock *scalarBB = BasicBlock::Create(context_, "strip.scalar", f);
+        const llvm::Align align(4);
+        llvm::Constant *zero = llvm::Constant::getNullValue(vector_);
+        auto storeColumn = [&](Value *k, Value *column) {
+          b.CreateAlignedStore(column, b.CreateGEP(element_, tileOut, b.CreateMul(k, R)), align);
+        };
+        b.CreateCondBr(b.CreateICmpEQ(csA, b.getInt64(1)), rowsBB, notRowsBB);
+        // Rows adjacent along k (A row-major): 8 x 8 blocks transposed.
+        b.SetInsertPoint(rowsBB);
+        Value *kBlocks = b.CreateAnd(kc, b.getInt64(~uint64_t(7)));
+        loop(b, f, b.getInt64(0), kBlocks, 8, [&](Value *k0) {
+          Value *block[8];
+          for (int r = 0; r < 8; ++r)
+            block[r] = r < kGemmRows ? b.CreateAlignedLoad(vector_, b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(b.getInt64(r), rsA), k0)), align)
+                                     : static_cast<Value *>(zero);
+          transpose8x8(b, block);
+          for (int c = 0; c < 8; ++c) storeColumn(b.CreateAdd(k0, b.getInt64(static_cast<uint64_t>(c))), block[c]);
+        });
+        loop(b, f, kBlocks, kc, 1, [&](Value *k) {
+          for (int r = 0; r < kGemmRows; ++r) {
+            Value *x = b.CreateLoad(element_, b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(b.getInt64(r), rsA), k)));
+            b.CreateStore(x, b.CreateGEP(element_, tileOut, b.CreateAdd(b.CreateMul(k, R), b.getInt64(r))));
+          }
+        });
+        b.CreateBr(next);
+        // A tile's column adjacent (A a transposed view): one masked load per k.
+        b.SetInsertPoint(notRowsBB);
+        b.CreateCondBr(b.CreateICmpEQ(rsA, b.getInt64(1)), columnsBB, scalarBB);
+        b.SetInsertPoint(columnsBB);
+        std::vector<llvm::Constant *> lane;
+        for (unsigned l = 0; l < lanes_; ++l) lane.push_back(b.getInt1(l < kGemmRows));
+        llvm::Constant *inTile = llvm::ConstantVector::get(lane);
+        loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
+          Value *src = b.CreateGEP(element_, tileIn, b.CreateMul(k, csA));
+          storeColumn(k, b.CreateMaskedLoad(vector_, src, align, inTile, zero));
+        });
+        b.CreateBr(next);
+        b.SetInsertPoint(scalarBB);
+      }
       loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
         Value *column = b.CreateMul(k, csA), *to = b.CreateMul(k, R);
         for (int r = 0; r < kGemmRows; ++r) {
