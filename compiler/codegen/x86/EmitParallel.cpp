@@ -1,12 +1,14 @@
 // Large fused elementwise kernels split across the context's threads.
 //
-// A Fused kernel over at least kParallelElements elements whose operands are
-// each either shaped like the result or a single element (the optimizer
-// updates, a ReLU over a batch of activations), and whose body computes only
-// in float and bool (integer division checks for errors in `main`), is
-// emitted as a dl_parallel_for task over chunks of its elements: the same
-// per-element arithmetic as the loop in `main` (EmitElementwise.cpp), only
-// the elements are shared out, so results do not depend on the thread count.
+// A Fused kernel of at least kParallelWork (its elements, each weighted by
+// the divisions, square roots and transcendental functions it computes),
+// whose operands and extra outputs are each either shaped like the result or
+// a single element (the optimizer updates, a ReLU over a batch of
+// activations), and whose body computes only in float and bool (integer
+// division checks for errors in `main`), is emitted as a dl_parallel_for
+// task over chunks of its elements: the same per-element arithmetic as the
+// loop in `main` (EmitElementwise.cpp), only the elements are shared out, so
+// results do not depend on the thread count.
 #include "codegen/x86/Emitter.h"
 
 #include <llvm/IR/Constants.h>
@@ -17,8 +19,22 @@ using llvm::Value;
 
 namespace {
 
-// Below this, waking the other threads costs more than it saves.
-constexpr int64_t kParallelElements = int64_t(1) << 16;
+// Below this, handing work to the other threads costs more than it saves.
+constexpr int64_t kParallelWork = int64_t(1) << 16;
+// What one element of an op costs, in units of an add: an AVX2 division or
+// square root occupies the divider for several cycles (Adam's update has
+// three, and took a fifth of the digits MLP's step on one thread).
+int64_t elementCost(ir::OpKind kind) {
+  switch (kind) {
+  case ir::OpKind::Div:
+  case ir::OpKind::Sqrt:
+  case ir::OpKind::Exp:
+  case ir::OpKind::Log:
+  case ir::OpKind::Tanh:
+  case ir::OpKind::Pow: return 8;
+  default: return 1;
+  }
+}
 // Elements per unit of dl_parallel_for's count.
 constexpr int64_t kChunk = 1024;
 
@@ -28,11 +44,19 @@ bool floatOrBool(const ir::Value *v) { return v && (isFloat(v->type.dtype) || v-
 
 bool Emitter::emitParallelFused(const ir::Op &op) {
   if (!op.result || op.regions.size() != 1) return false;
-  if (!op.attrs.data.empty()) return false;  // extra outputs: the serial loop writes them
   const TensorType &type = op.result->type;
   std::optional<int64_t> count = type.staticElementCount();
-  if (!count || *count < kParallelElements) return false;
+  if (!count) return false;
   const ir::Region &body = *op.regions[0];
+  int64_t cost = 0;
+  for (auto &inner : body.ops) cost += elementCost(inner->kind);
+  if (*count * cost < kParallelWork) return false;
+  std::vector<const ir::Value *> extras;
+  for (double d : op.attrs.data) {
+    size_t n = static_cast<size_t>(d);
+    if (n >= body.ops.size() || !body.ops[n]->result || body.ops[n]->result->type.dims != type.dims) return false;
+    extras.push_back(body.ops[n]->result);
+  }
   for (auto &inner : body.ops) {
     if (!ir::isElementwise(inner->kind) || !floatOrBool(inner->result)) return false;
     for (const ir::Value *v : inner->operands)
@@ -50,39 +74,62 @@ bool Emitter::emitParallelFused(const ir::Op &op) {
   std::vector<const RtTensor *> ins;
   for (size_t i = 0; i < op.operands.size(); ++i) ins.push_back(&operand(op, i));
   RtTensor out = allocate(type.dtype, resultDims(type, {}));
+  std::vector<RtTensor> extraOuts;
+  for (const ir::Value *v : extras) extraOuts.push_back(allocate(v->type.dtype, resultDims(v->type, {})));
+  // The task's arguments: the result, the operands, the extra outputs.
   const size_t n = ins.size();
-  std::vector<llvm::Type *> fields(n + 1, b_.getPtrTy());
+  std::vector<llvm::Type *> fields(1 + n + extras.size(), b_.getPtrTy());
   auto *argsTy = llvm::StructType::get(llvm_, fields);
   Value *args = entryAlloca(argsTy, nullptr, "kernel.args");
   b_.CreateStore(out.data, b_.CreateStructGEP(argsTy, args, 0));
   for (size_t k = 0; k < n; ++k) b_.CreateStore(ins[k]->data, b_.CreateStructGEP(argsTy, args, static_cast<unsigned>(k + 1)));
+  for (size_t e = 0; e < extras.size(); ++e)
+    b_.CreateStore(extraOuts[e].data, b_.CreateStructGEP(argsTy, args, static_cast<unsigned>(1 + n + e)));
 
   std::vector<ElementFunction> steps;
   for (auto &inner : body.ops) steps.push_back(elementFunction(*inner));
+  // The task loads the buffers from its record and calls the loop, a
+  // function whose buffer parameters are noalias (the outputs are fresh, so
+  // no operand aliases them): inlined, that lets LLVM vectorise the loop,
+  // which pointers loaded from memory would not (Adam's three outputs and
+  // eleven operands are too many for run-time overlap checks).
+  const size_t buffers = 1 + n + extras.size();
+  std::vector<llvm::Type *> loopParams(buffers, b_.getPtrTy());
+  loopParams.push_back(b_.getInt64Ty());
+  loopParams.push_back(b_.getInt64Ty());
+  auto *loopTy = llvm::FunctionType::get(b_.getVoidTy(), loopParams, false);
+  llvm::Function *loopFn = llvm::Function::Create(loopTy, llvm::Function::InternalLinkage, "dlc.kernel.loop", out_.get());
+  loopFn->addFnAttr(llvm::Attribute::NoUnwind);
+  loopFn->addFnAttr(llvm::Attribute::AlwaysInline);
+  for (unsigned i = 0; i < buffers; ++i) loopFn->addParamAttr(i, llvm::Attribute::NoAlias);
   auto *taskTy = llvm::FunctionType::get(b_.getVoidTy(), {b_.getPtrTy(), b_.getInt64Ty(), b_.getInt64Ty()}, false);
   llvm::Function *task = llvm::Function::Create(taskTy, llvm::Function::InternalLinkage, "dlc.kernel", out_.get());
   task->addFnAttr(llvm::Attribute::NoUnwind);
   {
     llvm::IRBuilderBase::InsertPointGuard keep(b_);
     llvm::Function *mainFunction = main_;
-    main_ = task;
     b_.SetInsertPoint(llvm::BasicBlock::Create(llvm_, "entry", task));
-    Value *record = task->getArg(0);
-    auto pointer = [&](size_t i) {
-      auto *load = b_.CreateLoad(b_.getPtrTy(), b_.CreateStructGEP(argsTy, record, static_cast<unsigned>(i)));
-      return load;
-    };
-    RtTensor result{type.dtype, pointer(0), {}};
-    std::vector<RtTensor> operands;
+    std::vector<Value *> callArgs;
+    for (size_t i = 0; i < buffers; ++i)
+      callArgs.push_back(b_.CreateLoad(b_.getPtrTy(), b_.CreateStructGEP(argsTy, task->getArg(0), static_cast<unsigned>(i))));
+    Value *end = b_.CreateMul(task->getArg(2), i64(kChunk));
+    callArgs.push_back(b_.CreateMul(task->getArg(1), i64(kChunk)));
+    callArgs.push_back(b_.CreateSelect(b_.CreateICmpSLT(end, i64(*count)), end, i64(*count)));
+    b_.CreateCall(loopFn, callArgs);
+    b_.CreateRetVoid();
+
+    main_ = loopFn;
+    b_.SetInsertPoint(llvm::BasicBlock::Create(llvm_, "entry", loopFn));
+    RtTensor result{type.dtype, loopFn->getArg(0), {}};
+    std::vector<RtTensor> operands, extraResults;
     std::vector<Value *> singles(n, nullptr);
     for (size_t k = 0; k < n; ++k) {
-      operands.push_back(RtTensor{ins[k]->dtype, pointer(k + 1), {}});
+      operands.push_back(RtTensor{ins[k]->dtype, loopFn->getArg(static_cast<unsigned>(k + 1)), {}});
       if (single[k]) singles[k] = loadElement(operands.back(), i64(0));  // read once
     }
-    Value *begin = b_.CreateMul(task->getArg(1), i64(kChunk));
-    Value *end = b_.CreateMul(task->getArg(2), i64(kChunk));
-    end = b_.CreateSelect(b_.CreateICmpSLT(end, i64(*count)), end, i64(*count));
-    loop(begin, end, [&](Value *i) {
+    for (size_t e = 0; e < extras.size(); ++e)
+      extraResults.push_back(RtTensor{extraOuts[e].dtype, loopFn->getArg(static_cast<unsigned>(1 + n + e)), {}});
+    loop(loopFn->getArg(static_cast<unsigned>(buffers)), loopFn->getArg(static_cast<unsigned>(buffers + 1)), [&](Value *i) {
       std::unordered_map<const ir::Value *, Value *> element;
       for (size_t k = 0; k < n; ++k) element[op.operands[k]] = single[k] ? singles[k] : loadElement(operands[k], i);
       for (size_t s = 0; s < body.ops.size(); ++s) {
@@ -91,11 +138,13 @@ bool Emitter::emitParallelFused(const ir::Op &op) {
         element[body.ops[s]->result] = steps[s](xs);
       }
       storeElement(result, i, element.at(body.ops.back()->result));
+      for (size_t e = 0; e < extras.size(); ++e) storeElement(extraResults[e], i, element.at(extras[e]));
     });
     b_.CreateRetVoid();
     main_ = mainFunction;
   }
   callChecked("dl_parallel_for", {ctx_, i64((*count + kChunk - 1) / kChunk), task, args});
+  kernelOutputs_[op.result] = extraOuts;
   define(op, out);
   return true;
 }
