@@ -313,7 +313,7 @@ int SafetensorsFile::open(dl_context *ctx, const char *path) {
   if (headerSize > kMaxHeaderBytes || headerSize > fileSize - 8)
     return fail(ctx, DL_ERR_DATA,
                 what_ + ": not a safetensors file, or truncated: its header length " + std::to_string(headerSize) +
-                    " exceeds the file's " + std::to_string(fileSize) + " bytes");
+                    " exceeds the " + std::to_string(fileSize - 8) + " bytes after the 8-byte length field");
   std::string headerText(headerSize, '\0');
   if (!readAt(fd_, headerText.data(), headerSize, 8))
     return fail(ctx, DL_ERR_IO, "cannot read " + what_ + ": " + std::strerror(errno));
