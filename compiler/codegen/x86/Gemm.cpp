@@ -151,6 +151,20 @@ public:
 private:
   llvm::Type *i64Ty() { return llvm::Type::getInt64Ty(context_); }
 
+  std::string helperName(const std::string &suffix) const {
+    return std::string("dlc.gemm.") + dtypeName(dtype_) + "." + suffix;
+  }
+
+  // A new internal void helper of the task (helperName(suffix)) taking
+  // `params`, nounwind, its first `noalias` parameters noalias.
+  llvm::Function *helper(const std::string &suffix, llvm::ArrayRef<llvm::Type *> params, unsigned noalias) {
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_), params, false);
+    llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, helperName(suffix), module_);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    for (unsigned i = 0; i < noalias; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
+    return f;
+  }
+
   // Lane j of vector v is on when v * lanes + j < cols.
   std::vector<Value *> columnMasks(llvm::IRBuilder<> &b, Value *cols) {
     std::vector<Value *> masks;
@@ -169,14 +183,8 @@ private:
   // read as vectors when its columns are adjacent; when B is a transposed
   // view, column j of the panel is row j of the source, read along k.
   llvm::Function *packPanel() {
-    std::string name = std::string("dlc.gemm.") + dtypeName(dtype_) + ".pack";
-    if (llvm::Function *existing = module_.getFunction(name)) return existing;
-    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_),
-                                         {ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), i64Ty()}, false);
-    llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
-    f->addFnAttr(llvm::Attribute::NoUnwind);
-    f->addParamAttr(0, llvm::Attribute::NoAlias);
-    f->addParamAttr(1, llvm::Attribute::NoAlias);
+    if (llvm::Function *existing = module_.getFunction(helperName("pack"))) return existing;
+    llvm::Function *f = helper("pack", {ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), i64Ty()}, 2);
     llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
     Value *B = f->getArg(0), *out = f->getArg(1), *kc = f->getArg(2);
     Value *rsB = f->getArg(3), *csB = f->getArg(4), *cols = f->getArg(5);
@@ -303,14 +311,8 @@ private:
   // k * kGemmRows + r. A short last tile leaves its missing rows unwritten:
   // the kernel for its row count never reads them.
   llvm::Function *packStrip() {
-    std::string name = std::string("dlc.gemm.") + dtypeName(dtype_) + ".strip";
-    if (llvm::Function *existing = module_.getFunction(name)) return existing;
-    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_),
-                                         {ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), i64Ty()}, false);
-    llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
-    f->addFnAttr(llvm::Attribute::NoUnwind);
-    f->addParamAttr(0, llvm::Attribute::NoAlias);
-    f->addParamAttr(1, llvm::Attribute::NoAlias);
+    if (llvm::Function *existing = module_.getFunction(helperName("strip"))) return existing;
+    llvm::Function *f = helper("strip", {ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), i64Ty()}, 2);
     llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
     Value *A = f->getArg(0), *out = f->getArg(1), *mc = f->getArg(2), *kc = f->getArg(3);
     Value *rsA = f->getArg(4), *csA = f->getArg(5);
@@ -402,15 +404,9 @@ private:
   // vectors apart), C has row stride N. With `first` the sums start at
   // zero, else at C's values.
   llvm::Function *tile(int rows, bool masked) {
-    std::string name = std::string("dlc.gemm.") + dtypeName(dtype_) + ".tile" + std::to_string(rows) +
-                       (masked ? ".masked" : "");
-    if (llvm::Function *existing = module_.getFunction(name)) return existing;
-    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_),
-                                         {ptr_, ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), llvm::Type::getInt1Ty(context_)},
-                                         false);
-    llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
-    f->addFnAttr(llvm::Attribute::NoUnwind);
-    for (unsigned i = 0; i < 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
+    std::string suffix = "tile" + std::to_string(rows) + (masked ? ".masked" : "");
+    if (llvm::Function *existing = module_.getFunction(helperName(suffix))) return existing;
+    llvm::Function *f = helper(suffix, {ptr_, ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), llvm::Type::getInt1Ty(context_)}, 3);
     llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
     Value *A = f->getArg(0), *B = f->getArg(1), *C = f->getArg(2), *kc = f->getArg(3);
     Value *N = f->getArg(4), *cols = f->getArg(5), *first = f->getArg(6);
