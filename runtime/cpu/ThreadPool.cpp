@@ -23,19 +23,21 @@ template <typename Done> bool ThreadPool::spinUntil(Done done) {
   // Pause-spin briefly, then yield between checks: with more threads than
   // free cores (a --threads above the core count, or other processes), a
   // spinning thread would otherwise keep the one with work off its core.
-  auto start = std::chrono::steady_clock::now();
-  auto deadline = start + kSpin;
-  auto yieldFrom = start + kSpin / 20;
+  // A long gap between two checks means this thread was descheduled: the
+  // cores are wanted elsewhere, so it stops spinning and sleeps.
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now(), last = start;
   while (true) {
     for (int i = 0; i < 64; ++i) {
       if (done())
         return true;
       DL_CPU_RELAX();
     }
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline)
+    auto now = Clock::now();
+    if (now - start >= kSpin || now - last >= kPreempted)
       return done();
-    if (now >= yieldFrom)
+    last = now;
+    if (now - start >= kSpin / 10)
       std::this_thread::yield();
   }
 }

@@ -4,12 +4,15 @@
 // loop runs at a time; the caller waits until every worker has finished.
 //
 // Waiting spins before it sleeps. A training step runs a dozen parallel
-// loops a few hundred microseconds apart; waking a sleeping thread through
-// the kernel costs tens of microseconds under a hypervisor, which cost the
-// 784 MLP's step a fifth of its time. So a worker that has finished spins
-// for kSpin (checking for the next loop) before it blocks on the condition
+// loops tens of microseconds apart; waking a sleeping thread through the
+// kernel costs tens of microseconds under a hypervisor, which cost the 784
+// MLP's step a fifth of its time. So a worker that has finished spins for
+// kSpin (checking for the next loop) before it blocks on the condition
 // variable, and the caller spins as long for its workers before blocking:
-// at most kSpin of a core is spent after the last loop of a burst.
+// at most kSpin of a core is spent after the last loop of a burst. On a
+// busy machine spinning would take cores that other processes need (and
+// our own threads, descheduled, would be waited for): a spinning thread
+// that finds it was descheduled for kPreempted sleeps at once.
 #ifndef DL_RUNTIME_CPU_THREADPOOL_H
 #define DL_RUNTIME_CPU_THREADPOOL_H
 
@@ -26,7 +29,8 @@ namespace dl {
 class ThreadPool {
 public:
   using Task = void (*)(void *args, int64_t begin, int64_t end);
-  static constexpr std::chrono::microseconds kSpin{500};
+  static constexpr std::chrono::microseconds kSpin{200};
+  static constexpr std::chrono::microseconds kPreempted{50};
 
   ThreadPool() = default;
   ThreadPool(const ThreadPool &) = delete;

@@ -1,14 +1,13 @@
 // Large fused elementwise kernels split across the context's threads.
 //
-// A Fused kernel of at least kParallelWork (its elements, each weighted by
-// the divisions, square roots and transcendental functions it computes),
-// whose operands and extra outputs are each either shaped like the result or
-// a single element (the optimizer updates, a ReLU over a batch of
-// activations), and whose body computes only in float and bool (integer
-// division checks for errors in `main`), is emitted as a dl_parallel_for
-// task over chunks of its elements: the same per-element arithmetic as the
-// loop in `main` (EmitElementwise.cpp), only the elements are shared out, so
-// results do not depend on the thread count.
+// A Fused kernel of at least kParallelElements elements whose operands and
+// extra outputs are each either shaped like the result or a single element
+// (the optimizer updates, a ReLU over a batch of activations), and whose
+// body computes only in float and bool (integer division checks for errors
+// in `main`), is emitted as a dl_parallel_for task over chunks of its
+// elements: the same per-element arithmetic as the loop in `main`
+// (EmitElementwise.cpp), only the elements are shared out, so results do not
+// depend on the thread count.
 #include "codegen/x86/Emitter.h"
 
 #include <llvm/IR/Constants.h>
@@ -19,22 +18,12 @@ using llvm::Value;
 
 namespace {
 
-// Below this, handing work to the other threads costs more than it saves.
-constexpr int64_t kParallelWork = int64_t(1) << 16;
-// What one element of an op costs, in units of an add: an AVX2 division or
-// square root occupies the divider for several cycles (Adam's update has
-// three, and took a fifth of the digits MLP's step on one thread).
-int64_t elementCost(ir::OpKind kind) {
-  switch (kind) {
-  case ir::OpKind::Div:
-  case ir::OpKind::Sqrt:
-  case ir::OpKind::Exp:
-  case ir::OpKind::Log:
-  case ir::OpKind::Tanh:
-  case ir::OpKind::Pow: return 8;
-  default: return 1;
-  }
-}
+// Below this many elements, handing work to the other threads costs more
+// than it saves. Weighting elements by their divisions and square roots (so
+// that the digits MLP's Adam updates, 8192 elements, were split) gained at
+// best a few percent on a quiet machine and doubled the step on a busy one:
+// the caller then waits for a worker that is waiting for a core.
+constexpr int64_t kParallelElements = int64_t(1) << 16;
 // Elements per unit of dl_parallel_for's count.
 constexpr int64_t kChunk = 1024;
 
@@ -48,9 +37,7 @@ bool Emitter::emitParallelFused(const ir::Op &op) {
   std::optional<int64_t> count = type.staticElementCount();
   if (!count) return false;
   const ir::Region &body = *op.regions[0];
-  int64_t cost = 0;
-  for (auto &inner : body.ops) cost += elementCost(inner->kind);
-  if (*count * cost < kParallelWork) return false;
+  if (*count < kParallelElements) return false;
   std::vector<const ir::Value *> extras;
   for (double d : op.attrs.data) {
     size_t n = static_cast<size_t>(d);
