@@ -7,6 +7,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "passes/ReplacedValues.h"
+
 namespace dlc::passes {
 
 namespace {
@@ -74,7 +76,7 @@ public:
     std::vector<std::string> added;
     for (size_t i = 0; i < region.ops.size();) {
       Op &op = *region.ops[i];
-      rewriteOperands(op);
+      replaced_.rewriteOperands(op);
       if (ir::category(op.kind) != Category::Kernel)  // a kernel's body is its own
         for (auto &inner : op.regions) this->region(*inner);
       if (!pure(op)) {
@@ -92,29 +94,14 @@ public:
         ++i;
         continue;
       }
-      replaced_[op.result] = it->second;
-      op.result->def = nullptr;  // the Value outlives its op (ir/IR.h)
-      op.result->owner = nullptr;
-      region.ops.erase(region.ops.begin() + static_cast<ptrdiff_t>(i));
+      replaced_.eraseOp(region, i, it->second);
     }
     for (const std::string &key : added) table_.erase(key);
   }
 
 private:
-  // Operands that were removed duplicates now read the kept value; nested
-  // kernel bodies too (their ops read the kernel's operands, rewritten here).
-  void rewriteOperands(Op &op) {
-    for (Value *&v : op.operands) {
-      auto it = replaced_.find(v);
-      if (it != replaced_.end()) v = it->second;
-    }
-    if (ir::category(op.kind) == Category::Kernel)
-      for (auto &inner : op.regions)
-        for (auto &innerOp : inner->ops) rewriteOperands(*innerOp);
-  }
-
   std::unordered_map<std::string, Value *> table_;
-  std::unordered_map<const Value *, Value *> replaced_;
+  ReplacedValues replaced_;
 };
 
 void run(ir::Module &module) { Cse().region(module.main()); }

@@ -1,11 +1,11 @@
 // See FuseRows.h.
 #include "passes/FuseRows.h"
 
-#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "ir/RowSpace.h"
+#include "passes/FusionSupport.h"
 
 namespace dlc::passes {
 
@@ -49,19 +49,15 @@ bool fits(const Op &op, const Shape &full) {
 
 class RowFuser {
 public:
-  explicit RowFuser(ir::Module &module) : module_(module), users_(ir::collectUsers(module.main())) {}
+  explicit RowFuser(ir::Module &module)
+      : module_(module), users_(ir::collectUsers(module.main())), order_(programOrder(module.main())) {}
 
   void region(Region &region) {
     for (auto &op : region.ops)
       if (ir::category(op->kind) != ir::Category::Kernel)
         for (auto &inner : op->regions) this->region(*inner);
 
-    std::unordered_map<const Op *, size_t> position;
-    for (size_t i = 0; i < region.ops.size(); ++i) position[region.ops[i].get()] = i;
-    auto top = [&](const Op *op) -> size_t {
-      while (op->parentRegion != &region) op = op->parentRegion->parent;
-      return position.at(op);
-    };
+    RegionPositions position(region);
 
     struct Group {
       std::vector<Op *> members;  // the root first
@@ -77,24 +73,21 @@ public:
       Group group{{root}, full};
       std::unordered_set<const Op *> inGroup{root};
       bool reduces = isLastAxisReduction(*root);
-      for (size_t m = 0; m < group.members.size(); ++m)
-        for (Value *v : group.members[m]->operands) {
-          Op *producer = v->def;
-          if (!producer || inGroup.count(producer) || absorbed.count(producer)) continue;
-          if (producer->parentRegion != &region || !fits(*producer, full)) continue;
-          bool ok = true;
-          for (Op *u : users_[v]) {
-            ok = ok && (inGroup.count(u) || top(u) > i);
-            // A member reads the others by row; a vector along the row is read whole, from outside.
-            if (inGroup.count(u) && u->result->type.dims == full &&
-                ir::rowAccess(v->type.dims, full, full, true) == RowAccess::RowVector)
-              ok = false;
-          }
-          if (!ok) continue;
-          group.members.push_back(producer);
-          inGroup.insert(producer);
-          reduces = reduces || isLastAxisReduction(*producer);
+      auto joins = [&](const Op *producer, Value *v) {
+        if (!fits(*producer, full)) return false;
+        bool ok = true;
+        for (Op *u : users_[v]) {
+          ok = ok && (inGroup.count(u) || position.top(u) > i);
+          // A member reads the others by row; a vector along the row is read whole, from outside.
+          if (inGroup.count(u) && u->result->type.dims == full &&
+              ir::rowAccess(v->type.dims, full, full, true) == RowAccess::RowVector)
+            ok = false;
         }
+        if (!ok) return false;
+        reduces = reduces || isLastAxisReduction(*producer);
+        return true;
+      };
+      gatherProducers(region, group.members, inGroup, absorbed, joins);
       if (group.members.size() < 2 || !reduces) continue;
       int64_t bytes = 0;
       for (Op *m : group.members)
@@ -121,47 +114,14 @@ public:
     region.ops = std::move(rebuilt);
   }
 
-  void number(const Region &region) {
-    for (size_t i = 0; i < region.ops.size(); ++i) {
-      order_[region.ops[i].get()] = i;
-      for (auto &inner : region.ops[i]->regions) number(*inner);
-    }
-  }
-
 private:
-  // Every reader of `old` outside `inside` reads `now` instead.
-  void redirect(Value *old, Value *now, const Region *inside) {
-    std::vector<Op *> stay, moved;
-    for (Op *user : users_[old]) {
-      if (user->parentRegion == inside) {
-        stay.push_back(user);
-        continue;
-      }
-      moved.push_back(user);
-      for (Value *&operand : user->operands)
-        if (operand == old) operand = now;
-    }
-    users_[now] = std::move(moved);
-    users_[old] = std::move(stay);
-  }
-
   void makeKernel(Region &region, const std::vector<Op *> &members,
                   std::unordered_map<const Op *, std::unique_ptr<Op>> &taken,
                   std::vector<std::unique_ptr<Op>> &out) {
     const Op *root = members.front();
     std::unordered_set<const Op *> inGroup(members.begin(), members.end());
-    std::vector<std::unique_ptr<Op>> ordered;
-    for (const Op *m : members) {
-      ordered.push_back(std::move(taken.at(m)));
-      taken.erase(m);
-    }
-    std::sort(ordered.begin(), ordered.end(),
-              [&](const std::unique_ptr<Op> &a, const std::unique_ptr<Op> &b) { return order_[a.get()] < order_[b.get()]; });
-    std::vector<Value *> inputs;
-    std::unordered_set<const Value *> seen;
-    for (auto &m : ordered)
-      for (Value *v : m->operands)
-        if (!(v->def && inGroup.count(v->def)) && seen.insert(v).second) inputs.push_back(v);
+    std::vector<std::unique_ptr<Op>> ordered = takeInProgramOrder(members, taken, order_);
+    std::vector<Value *> inputs = kernelInputs(ordered, inGroup);
     Value *rootValue = root->result;
     std::unique_ptr<Op> kernel = module_.makeOp(region, OpKind::FusedRows, inputs, rootValue->type, root->loc);
     Region *body = module_.addRegion(*kernel);
@@ -179,30 +139,19 @@ private:
           }
       body->ops.push_back(std::move(m));
     }
-    redirect(rootValue, kernel->result, body);
+    redirectUsers(users_, rootValue, kernel->result, body);
     for (Value *v : inputs) users_[v].push_back(kernel.get());
     Op *k = kernel.get();
     out.push_back(std::move(kernel));
-    for (size_t e = 0; e < exported.size(); ++e) {
-      Value *old = exported[e]->result;
-      std::unique_ptr<Op> output = module_.makeOp(region, OpKind::KernelOutput, {k->result}, old->type, old->loc);
-      output->attrs.axis = static_cast<int64_t>(e);
-      redirect(old, output->result, body);
-      users_[k->result].push_back(output.get());
-      out.push_back(std::move(output));
-    }
+    appendKernelOutputs(module_, users_, region, *k, exported, out);
   }
 
   ir::Module &module_;
   ir::Users users_;
-  std::unordered_map<const Op *, size_t> order_;
+  const ProgramOrder order_;
 };
 
-void run(ir::Module &module) {
-  RowFuser fuser(module);
-  fuser.number(module.main());
-  fuser.region(module.main());
-}
+void run(ir::Module &module) { RowFuser(module).region(module.main()); }
 
 }  // namespace
 

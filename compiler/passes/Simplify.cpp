@@ -7,7 +7,8 @@
 #include <climits>
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
+
+#include "passes/ReplacedValues.h"
 
 namespace dlc::passes {
 
@@ -144,7 +145,7 @@ public:
   void region(Region &region) {
     for (size_t i = 0; i < region.ops.size();) {
       Op &op = *region.ops[i];
-      rewriteOperands(op);
+      replaced_.rewriteOperands(op);
       if (ir::category(op.kind) == Category::Kernel) {
         ++i;
         continue;
@@ -159,10 +160,7 @@ public:
         continue;
       }
       if (Value *same = identityOperand(op)) {
-        replaced_[op.result] = same;
-        op.result->def = nullptr;  // the Value outlives its op (ir/IR.h)
-        op.result->owner = nullptr;
-        region.ops.erase(region.ops.begin() + static_cast<ptrdiff_t>(i));
+        replaced_.eraseOp(region, i, same);
         continue;
       }
       ++i;
@@ -170,17 +168,7 @@ public:
   }
 
 private:
-  void rewriteOperands(Op &op) {
-    for (Value *&v : op.operands) {
-      auto it = replaced_.find(v);
-      if (it != replaced_.end()) v = it->second;
-    }
-    if (ir::category(op.kind) == Category::Kernel)
-      for (auto &inner : op.regions)
-        for (auto &innerOp : inner->ops) rewriteOperands(*innerOp);
-  }
-
-  std::unordered_map<const Value *, Value *> replaced_;
+  ReplacedValues replaced_;
 };
 
 void run(ir::Module &module) { Simplifier().region(module.main()); }

@@ -71,6 +71,7 @@ public:
   ModelInstance *instantiateModel(const ast::ModelDecl &decl, ast::CallExpr &call, Scope &scope);
   OptimizerInstance *instantiateOptimizer(const ast::OptimizerDecl &decl, ast::CallExpr &call,
                                           Scope &scope);
+  std::vector<const Symbol *> defineOptimizerHypers(const ast::OptimizerDecl &decl, Scope &scope);
   Scope *modelScope(const ModelInstance *model);
   // First the typed functions and the models with every hyper-parameter
   // defaulted (kept as instances); with `everything`, the rest.

@@ -575,15 +575,7 @@ OptimizerInstance *Analyzer::instantiateOptimizer(const OptimizerDecl &decl, Cal
   inst->display = decl.name + "(" + model.model->display + ")";
 
   Scope *optScope = newScope(globalScope_.get(), Scope::Model);
-  for (size_t i = 0; i < decl.params.size(); ++i) {
-    const Param &p = decl.params[i];
-    DType d = p.declared && p.declared->name == "f64" ? DType::F64
-              : p.declared && (p.declared->name == "int" || p.declared->name == "i32") ? DType::I32 : DType::F32;
-    Symbol *s = newSymbol(Symbol::Hyper, p.name, p.range, Type::scalar(d, true));
-    s->index = static_cast<int>(i);
-    optScope->define(s);
-    inst->hyper.push_back(s);
-  }
+  inst->hyper = defineOptimizerHypers(decl, *optScope);
   Symbol *step = newSymbol(Symbol::StepCount, "t", decl.nameRange, Type::scalar(DType::I32, true));
   step->doc = "the step count: 1 on the first update";
   optScope->define(step);
@@ -613,6 +605,22 @@ OptimizerInstance *Analyzer::instantiateOptimizer(const OptimizerDecl &decl, Cal
     inst->updates.push_back(u);
   }
   return inst;
+}
+
+// An optimizer's hyper-parameters (`lr`, `beta1`, ...), defined in `scope` in
+// declaration order: scalars of the declared type, f32 when none is declared.
+std::vector<const Symbol *> Analyzer::defineOptimizerHypers(const OptimizerDecl &decl, Scope &scope) {
+  std::vector<const Symbol *> hypers;
+  for (size_t i = 0; i < decl.params.size(); ++i) {
+    const Param &p = decl.params[i];
+    DType d = p.declared && p.declared->name == "f64" ? DType::F64
+              : p.declared && (p.declared->name == "int" || p.declared->name == "i32") ? DType::I32 : DType::F32;
+    Symbol *s = newSymbol(Symbol::Hyper, p.name, p.range, Type::scalar(d, true));
+    s->index = static_cast<int>(i);
+    scope.define(s);
+    hypers.push_back(s);
+  }
+  return hypers;
 }
 
 void Analyzer::unknownParamDimension(const DimExpr &d) {
@@ -683,14 +691,7 @@ void Analyzer::checkOptimizerDeclaration(const OptimizerDecl &decl) {
   inst.decl = &decl;
   inst.display = decl.name + "(?)";
   Scope *optScope = newScope(globalScope_.get(), Scope::Model);
-  for (size_t i = 0; i < decl.params.size(); ++i) {
-    const Param &p = decl.params[i];
-    DType d = p.declared && p.declared->name == "f64" ? DType::F64
-              : p.declared && (p.declared->name == "int" || p.declared->name == "i32") ? DType::I32 : DType::F32;
-    Symbol *s = newSymbol(Symbol::Hyper, p.name, p.range, Type::scalar(d, true));
-    s->index = static_cast<int>(i);
-    optScope->define(s);
-  }
+  defineOptimizerHypers(decl, *optScope);
   Symbol *step = newSymbol(Symbol::StepCount, "t", decl.nameRange, Type::scalar(DType::I32, true));
   optScope->define(step);
   const FnDecl *update = nullptr;

@@ -260,6 +260,19 @@ bool DeviceLauncher::launchMap(const ir::Op &op, const KernelInfo &info) {
   return true;
 }
 
+// The Reduce kernel (KernelReduce.cpp) over `in` seen as [outer, n, inner]:
+// with inner 1 it runs a block per output row (at most 2^20 blocks, which
+// stride), otherwise a thread per output.
+void DeviceLauncher::launchReduction(const ir::Op &op, const KernelInfo &info, const RtTensor &out,
+                                     const RtTensor &in, Value *outer, Value *n, Value *inner) {
+  auto &b = e_.b_;
+  Value *rows = b.CreateICmpEQ(inner, e_.i64(1));
+  Value *grid = b.CreateSelect(rows, b.CreateSelect(b.CreateICmpSGT(outer, e_.i64(1 << 20)), e_.i64(1 << 20), outer),
+                               blocksFor(b.CreateMul(outer, inner)));
+  launch(op, info, grid, e_.i64(1), {&out, &in}, {outer, n, inner});
+  e_.define(op, out);
+}
+
 bool DeviceLauncher::launchReduce(const ir::Op &op, const KernelInfo &info) {
   auto &b = e_.b_;
   const RtTensor &in = e_.operand(op, 0);
@@ -285,11 +298,7 @@ bool DeviceLauncher::launchReduce(const ir::Op &op, const KernelInfo &info) {
     e_.failIf(b.CreateICmpEQ(n, e_.i64(0)),
               std::string("cannot take '") + ir::spelling(op.kind) + "' over an empty dimension", op.loc);
   RtTensor out = e_.allocate(type.dtype, e_.resultDims(type, dims));
-  Value *rows = b.CreateICmpEQ(inner, e_.i64(1));
-  Value *grid = b.CreateSelect(rows, b.CreateSelect(b.CreateICmpSGT(outer, e_.i64(1 << 20)), e_.i64(1 << 20), outer),
-                               blocksFor(b.CreateMul(outer, inner)));
-  launch(op, info, grid, e_.i64(1), {&out, &in}, {outer, n, inner});
-  e_.define(op, out);
+  launchReduction(op, info, out, in, outer, n, inner);
   return true;
 }
 
@@ -319,11 +328,7 @@ bool DeviceLauncher::launchReduceTo(const ir::Op &op, const KernelInfo &info) {
       e_.failIf(b.CreateICmpNE(out.dims[j], in.dims[lead + j]), "cannot sum size {} down to size {}", op.loc,
                 in.dims[lead + j], out.dims[j]);
   Value *outer = e_.product(in.dims, 0, first), *n = e_.product(in.dims, first, last), *inner = e_.product(in.dims, last);
-  Value *rows = b.CreateICmpEQ(inner, e_.i64(1));
-  Value *grid = b.CreateSelect(rows, b.CreateSelect(b.CreateICmpSGT(outer, e_.i64(1 << 20)), e_.i64(1 << 20), outer),
-                               blocksFor(b.CreateMul(outer, inner)));
-  launch(op, info, grid, e_.i64(1), {&out, &in}, {outer, n, inner});
-  e_.define(op, out);
+  launchReduction(op, info, out, in, outer, n, inner);
   return true;
 }
 

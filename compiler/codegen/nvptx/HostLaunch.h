@@ -38,6 +38,9 @@ private:
   bool launchReduceTo(const ir::Op &op, const KernelInfo &info);
   bool launchGemm(const ir::Op &op, const KernelInfo &info);
   bool launchTranspose(const ir::Op &op, const KernelInfo &info);
+  // What launchReduce and launchReduceTo launch once they know the shape; defines op's result.
+  void launchReduction(const ir::Op &op, const KernelInfo &info, const x86::RtTensor &out, const x86::RtTensor &in,
+                       llvm::Value *outer, llvm::Value *n, llvm::Value *inner);
   void emitLoad(const ir::Op &op);
   void emitStore(const ir::Op &op);
   void onHost(const ir::Op &op, size_t firstOperand = 0, bool wrote = true);
