@@ -29,8 +29,8 @@ namespace dl {
 class ThreadPool {
 public:
   using Task = void (*)(void *args, int64_t begin, int64_t end);
-  static constexpr std::chrono::microseconds kSpin{200};
-  static constexpr std::chrono::microseconds kPreempted{50};
+  static constexpr std::chrono::microseconds kSpin{500};
+  static constexpr std::chrono::microseconds kPreempted{200};
 
   ThreadPool() = default;
   ThreadPool(const ThreadPool &) = delete;
