@@ -212,22 +212,24 @@ void KernelEmitter::buildGemmTile(const ir::Op &op, const std::string &name, int
     b_.CreateStore(zero, slot);
   }
   const int loads = depth * tile / kBlockThreads;
+  // Element (i, j) of an operand with `rows` x `cols` elements and strides
+  // rs, cs; zero outside it (the address is clamped, so nothing out of
+  // bounds is read).
+  auto elementOrZero = [&](Value *base, Value *i, Value *j, Value *rows, Value *cols, Value *rs, Value *cs) {
+    Value *inside = b_.CreateAnd(b_.CreateICmpSLT(i, rows), b_.CreateICmpSLT(j, cols));
+    Value *offset = b_.CreateSelect(inside, b_.CreateAdd(b_.CreateMul(i, rs), b_.CreateMul(j, cs)), i64(0));
+    return b_.CreateSelect(inside, load(t, base, offset), zero);
+  };
   loop(i64(0), K, i64(depth), [&](Value *k0) {
     for (int l = 0; l < loads; ++l) {
       Value *e = b_.CreateAdd(tid, i64(l * kBlockThreads));
       // A: `tile` rows × 16 k; consecutive threads take consecutive k of a row.
       Value *r = b_.CreateUDiv(e, i64(depth)), *kk = b_.CreateURem(e, i64(depth));
-      Value *row = b_.CreateAdd(rowBase, r), *k = b_.CreateAdd(k0, kk);
-      Value *inside = b_.CreateAnd(b_.CreateICmpSLT(row, M), b_.CreateICmpSLT(k, K));
-      Value *offset = b_.CreateSelect(inside, b_.CreateAdd(b_.CreateMul(row, rsA), b_.CreateMul(k, csA)), i64(0));
-      Value *x = b_.CreateSelect(inside, load(t, a, offset), zero);
+      Value *x = elementOrZero(a, b_.CreateAdd(rowBase, r), b_.CreateAdd(k0, kk), M, K, rsA, csA);
       b_.CreateStore(x, b_.CreateInBoundsGEP(ty, tileA, b_.CreateAdd(b_.CreateMul(kk, i64(tile)), r)));
       // B: 16 k × `tile` columns; consecutive threads take consecutive columns.
       Value *kb = b_.CreateUDiv(e, i64(tile)), *col = b_.CreateURem(e, i64(tile));
-      Value *kg = b_.CreateAdd(k0, kb), *cg = b_.CreateAdd(colBase, col);
-      Value *insideB = b_.CreateAnd(b_.CreateICmpSLT(kg, K), b_.CreateICmpSLT(cg, N));
-      Value *offsetB = b_.CreateSelect(insideB, b_.CreateAdd(b_.CreateMul(kg, rsB), b_.CreateMul(cg, csB)), i64(0));
-      Value *y = b_.CreateSelect(insideB, load(t, bm, offsetB), zero);
+      Value *y = elementOrZero(bm, b_.CreateAdd(k0, kb), b_.CreateAdd(colBase, col), K, N, rsB, csB);
       b_.CreateStore(y, b_.CreateInBoundsGEP(ty, tileB, b_.CreateAdd(b_.CreateMul(kb, i64(tile)), col)));
     }
     barrier();
