@@ -45,3 +45,7 @@ big = torch.rand(70, 300) @ torch.rand(300, 65)
 for i in range(10):
     for j in range(13):
         print("big", 7 * i, 5 * j, f"{float(big[7 * i, 5 * j])!r}")
+show("rows32", product(32, 64, 10))
+show("rows8", product(8, 5, 16))
+show("tA32", torch.rand(40, 32).t() @ torch.rand(40, 18))
+show("tB32", torch.rand(32, 10) @ torch.rand(24, 10).t())

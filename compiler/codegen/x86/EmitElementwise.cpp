@@ -85,13 +85,20 @@ std::vector<RtTensor> Emitter::mapElementsMulti(
   auto storeAll = [&](Value *offset, const std::vector<Value *> &values) {
     for (size_t k = 0; k < outs.size() && k < values.size(); ++k) storeElement(outs[k], offset, values[k]);
   };
-  // An operand shaped like the result is read at the result's offsets.
+  // An operand shaped like the result is read at the result's offsets, one
+  // of a single element (every size a constant 1: an optimizer's
+  // hyper-parameter) at offset 0. When every operand is one or the other,
+  // one flat loop covers the result, whatever its rank: a [64, 10] update
+  // is one loop of 640 that vectorises, not 64 loops of 10.
   auto sameShape = [&](const RtTensor *t) { return t->dims == out.dims; };
-  bool flat = std::all_of(operands.begin(), operands.end(), sameShape);
+  auto single = [&](const RtTensor *t) {
+    return std::all_of(t->dims.begin(), t->dims.end(), [&](Value *d) { return isConst(d, 1); });
+  };
+  bool flat = std::all_of(operands.begin(), operands.end(), [&](const RtTensor *t) { return sameShape(t) || single(t); });
   if (flat) {
     loop(i64(0), product(out.dims), [&](Value *i) {
       std::vector<Value *> in;
-      for (const RtTensor *t : operands) in.push_back(loadElement(*t, i));
+      for (const RtTensor *t : operands) in.push_back(loadElement(*t, sameShape(t) ? i : i64(0)));
       storeAll(i, f(in));
     });
     return outs;

@@ -23,6 +23,12 @@ constexpr int64_t kBlockK = 256;
 // A block of rows: its packed strip of A (192 x 256 f32 = 192 KiB) stays in
 // L2 while every column panel of B passes over it.
 constexpr int64_t kBlockRows = 32 * kGemmRows;
+// Products whose A and B together hold at most this many elements (128 KiB
+// of f32, in L2 and mostly in L1) are computed without packing when A's
+// rows or columns are adjacent and B's columns are: the tiles read A and B
+// where they lie. For the digits MLP's 32 x 64 x 128 products, packing was a
+// fifth of the GEMM's time.
+constexpr int64_t kDirectElements = 32 * 1024;
 
 // for (i = lo; i < hi; i += step) body(i), i an i64, in function `f`.
 void loop(llvm::IRBuilder<> &b, llvm::Function *f, Value *lo, Value *hi, int64_t step,
@@ -97,6 +103,16 @@ public:
     Value *blocks = b.CreateSDiv(b.CreateAdd(K, b.getInt64(kBlockK - 1)), b.getInt64(kBlockK));
     blocks = b.CreateSelect(b.CreateICmpSLT(blocks, b.getInt64(1)), b.getInt64(1), blocks);
     Value *blockK = b.CreateSDiv(b.CreateAdd(K, b.CreateSub(blocks, b.getInt64(1))), blocks);
+    BasicBlock *directBB = BasicBlock::Create(context_, "direct", f);
+    BasicBlock *packedBB = BasicBlock::Create(context_, "packed", f);
+    BasicBlock *exitBB = BasicBlock::Create(context_, "exit", f);
+    Value *small = b.CreateICmpSLE(b.CreateAdd(b.CreateMul(M, K), b.CreateMul(K, N)), b.getInt64(kDirectElements));
+    Value *adjacentA = b.CreateOr(b.CreateICmpEQ(csA, b.getInt64(1)), b.CreateICmpEQ(rsA, b.getInt64(1)));
+    b.CreateCondBr(b.CreateAnd(small, b.CreateAnd(adjacentA, b.CreateICmpEQ(csB, b.getInt64(1)))), directBB, packedBB);
+    b.SetInsertPoint(directBB);
+    direct(b, f, {M, N, K, A, B, C, rsA, csA, rsB, epilogue, epilogueArgs}, rowBegin, rowEnd);
+    b.CreateBr(exitBB);
+    b.SetInsertPoint(packedBB);
     loop(b, f, rowBegin, rowEnd, kBlockRows, [&](Value *i1) {
       Value *mc = smin(b, b.CreateSub(rowEnd, i1), b.getInt64(kBlockRows));
       loop(b, f, b.getInt64(0), blocks, 1, [&](Value *block) {
@@ -125,10 +141,10 @@ public:
               BasicBlock *maskedBB = BasicBlock::Create(context_, "tile.masked", f);
               b.CreateCondBr(full, fullBB, maskedBB);
               b.SetInsertPoint(fullBB);
-              b.CreateCall(tile(r, false), {a, packedB, c, kc, N, cols, first});
+              b.CreateCall(tile(r, false, false), {a, packedB, c, kc, N, cols, first});
               b.CreateBr(after);
               b.SetInsertPoint(maskedBB);
-              b.CreateCall(tile(r, true), {a, packedB, c, kc, N, cols, first});
+              b.CreateCall(tile(r, true, false), {a, packedB, c, kc, N, cols, first});
               b.CreateBr(after);
             }
             b.SetInsertPoint(after);
@@ -144,12 +160,81 @@ public:
       b.CreateBr(next);
       b.SetInsertPoint(next);
     });
+    b.CreateBr(exitBB);
+    b.SetInsertPoint(exitBB);
     b.CreateRetVoid();
     return f;
   }
 
 private:
   llvm::Type *i64Ty() { return llvm::Type::getInt64Ty(context_); }
+
+  struct Operands {
+    Value *M, *N, *K, *A, *B, *C, *rsA, *csA, *rsB, *epilogue, *epilogueArgs;
+  };
+
+  // Rows [rowBegin, rowEnd) of a small product whose A has adjacent rows or
+  // columns and whose B has adjacent columns, without packing: column
+  // panels outside (a panel of B, K x 2 vectors, stays in L1), row tiles
+  // inside, each tile reading A and B in place over the whole of K. The
+  // rows are cut into tiles of kGemmRows, except that the last 7..11 rows
+  // are split into two near halves (32 rows: 6, 6, 6, 6, 4, 4), as a tile of
+  // one or two rows has too few accumulators to hide the FMA's latency.
+  // Every element is the same chain as with packing (K is one block).
+  void direct(llvm::IRBuilder<> &b, llvm::Function *f, const Operands &o, Value *rowBegin, Value *rowEnd) {
+    const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
+    Value *R = b.getInt64(kGemmRows);
+    loop(b, f, b.getInt64(0), o.N, columns, [&](Value *j0) {
+      Value *cols = smin(b, b.CreateSub(o.N, j0), b.getInt64(static_cast<uint64_t>(columns)));
+      Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
+      Value *panel = b.CreateGEP(element_, o.B, j0);
+      // while (i0 < rowEnd): a tile of `rows` rows at i0.
+      BasicBlock *before = b.GetInsertBlock();
+      BasicBlock *header = BasicBlock::Create(context_, "direct.rows", f);
+      BasicBlock *body = BasicBlock::Create(context_, "direct.tile", f);
+      BasicBlock *exit = BasicBlock::Create(context_, "direct.rows.end", f);
+      b.CreateBr(header);
+      b.SetInsertPoint(header);
+      llvm::PHINode *i0 = b.CreatePHI(i64Ty(), 2, "i0");
+      i0->addIncoming(rowBegin, before);
+      b.CreateCondBr(b.CreateICmpSLT(i0, rowEnd), body, exit);
+      b.SetInsertPoint(body);
+      Value *rest = b.CreateSub(rowEnd, i0);
+      Value *half = b.CreateAShr(b.CreateAdd(rest, b.getInt64(1)), b.getInt64(1));
+      Value *rows = b.CreateSelect(b.CreateICmpSGE(rest, b.getInt64(2 * kGemmRows)), R,
+                                   b.CreateSelect(b.CreateICmpSGT(rest, R), half, rest));
+      Value *a = b.CreateGEP(element_, o.A, b.CreateMul(i0, o.rsA));
+      Value *c = b.CreateGEP(element_, o.C, b.CreateAdd(b.CreateMul(i0, o.N), j0));
+      Value *args[] = {a, panel, c, o.K, o.N, cols, o.rsA, o.csA, o.rsB};
+      BasicBlock *after = BasicBlock::Create(context_, "direct.tile.done", f);
+      llvm::SwitchInst *byRows = b.CreateSwitch(rows, after, kGemmRows);
+      for (int r = 1; r <= kGemmRows; ++r) {
+        BasicBlock *caseBB = BasicBlock::Create(context_, "direct.rows" + std::to_string(r), f);
+        byRows->addCase(b.getInt64(static_cast<uint64_t>(r)), caseBB);
+        b.SetInsertPoint(caseBB);
+        BasicBlock *fullBB = BasicBlock::Create(context_, "direct.full", f);
+        BasicBlock *maskedBB = BasicBlock::Create(context_, "direct.masked", f);
+        b.CreateCondBr(full, fullBB, maskedBB);
+        b.SetInsertPoint(fullBB);
+        b.CreateCall(tile(r, false, true), args);
+        b.CreateBr(after);
+        b.SetInsertPoint(maskedBB);
+        b.CreateCall(tile(r, true, true), args);
+        b.CreateBr(after);
+      }
+      b.SetInsertPoint(after);
+      i0->addIncoming(b.CreateAdd(i0, rows), after);
+      b.CreateBr(header);
+      b.SetInsertPoint(exit);
+    });
+    BasicBlock *call = BasicBlock::Create(context_, "direct.epilogue", f);
+    BasicBlock *next = BasicBlock::Create(context_, "direct.epilogue.done", f);
+    b.CreateCondBr(b.CreateIsNull(o.epilogue), next, call);
+    b.SetInsertPoint(call);
+    b.CreateCall(epilogueType(context_), o.epilogue, {o.epilogueArgs, o.C, rowBegin, rowEnd});
+    b.CreateBr(next);
+    b.SetInsertPoint(next);
+  }
 
   std::string helperName(const std::string &suffix) const {
     return std::string("dlc.gemm.") + dtypeName(dtype_) + "." + suffix;
@@ -403,15 +488,29 @@ private:
   // masked); A is a packed tile of a strip, B a packed panel (rows 2
   // vectors apart), C has row stride N. With `first` the sums start at
   // zero, else at C's values.
-  llvm::Function *tile(int rows, bool masked) {
-    std::string suffix = "tile" + std::to_string(rows) + (masked ? ".masked" : "");
+  //
+  // The direct tile (see direct()) reads A and B where they lie:
+  //   void tile(ptr A, ptr B, ptr C, i64 kc, i64 N, i64 cols, i64 rsA, i64 csA, i64 rsB)
+  // with A[r][k] at A + r * rsA + k * csA and B[k][j] at B + k * rsB + j;
+  // its sums start at zero.
+  llvm::Function *tile(int rows, bool masked, bool direct) {
+    std::string suffix = std::string(direct ? "direct" : "tile") + std::to_string(rows) + (masked ? ".masked" : "");
     if (llvm::Function *existing = module_.getFunction(helperName(suffix))) return existing;
-    llvm::Function *f = helper(suffix, {ptr_, ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), llvm::Type::getInt1Ty(context_)}, 3);
+    std::vector<llvm::Type *> params{ptr_, ptr_, ptr_, i64Ty(), i64Ty(), i64Ty()};
+    if (direct) params.insert(params.end(), {i64Ty(), i64Ty(), i64Ty()});
+    else params.push_back(llvm::Type::getInt1Ty(context_));
+    llvm::Function *f = helper(suffix, params, 3);
     llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
     Value *A = f->getArg(0), *B = f->getArg(1), *C = f->getArg(2), *kc = f->getArg(3);
-    Value *N = f->getArg(4), *cols = f->getArg(5), *first = f->getArg(6);
+    Value *N = f->getArg(4), *cols = f->getArg(5);
+    Value *first = direct ? static_cast<Value *>(b.getTrue()) : f->getArg(6);
     const llvm::Align align(dtype_ == DType::F64 ? 8 : 4);
     const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
+    // Where row k of the panel and A[r][k] are.
+    auto argOr = [&](unsigned i, int64_t constant) {
+      return direct ? static_cast<Value *>(f->getArg(i)) : b.getInt64(static_cast<uint64_t>(constant));
+    };
+    Value *rowStrideA = argOr(6, 1), *kStrideA = argOr(7, kGemmRows), *rowStrideB = argOr(8, columns);
 
     std::vector<Value *> masks;
     if (masked) masks = columnMasks(b, cols);
@@ -426,19 +525,27 @@ private:
     for (int r = 0; r < rows; ++r)
       for (int v = 0; v < kVectorsPerTile; ++v) {
         acc.push_back(b.CreateAlloca(vector_, nullptr, "acc"));
+        if (direct) {
+          b.CreateStore(zero, acc.back());
+          continue;
+        }
         Value *current = masked ? static_cast<Value *>(b.CreateMaskedLoad(vector_, cAt(r, v), align, masks[v], zero))
                                 : b.CreateAlignedLoad(vector_, cAt(r, v), align);
         b.CreateStore(b.CreateSelect(first, zero, current), acc.back());
       }
     llvm::Function *fma = llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::fma, {vector_});
+    std::vector<Value *> rowA;
+    for (int r = 0; r < rows; ++r) rowA.push_back(b.CreateGEP(element_, A, b.CreateMul(b.getInt64(r), rowStrideA)));
 
     loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
-      Value *rowB = b.CreateMul(k, b.getInt64(static_cast<uint64_t>(columns)));
+      Value *rowB = b.CreateMul(k, rowStrideB);
       Value *panel[kVectorsPerTile];
-      for (int v = 0; v < kVectorsPerTile; ++v) panel[v] = b.CreateAlignedLoad(vector_, vectorAt(B, rowB, v), align);
-      Value *column = b.CreateMul(k, b.getInt64(kGemmRows));
+      for (int v = 0; v < kVectorsPerTile; ++v)
+        panel[v] = direct && masked ? static_cast<Value *>(b.CreateMaskedLoad(vector_, vectorAt(B, rowB, v), align, masks[v], zero))
+                                    : b.CreateAlignedLoad(vector_, vectorAt(B, rowB, v), align);
+      Value *column = b.CreateMul(k, kStrideA);
       for (int r = 0; r < rows; ++r) {
-        Value *a = b.CreateLoad(element_, b.CreateGEP(element_, A, b.CreateAdd(column, b.getInt64(r))));
+        Value *a = b.CreateLoad(element_, b.CreateGEP(element_, rowA[r], column));
         Value *broadcast = b.CreateVectorSplat(lanes_, a);
         for (int v = 0; v < kVectorsPerTile; ++v) {
           Value *slot = acc[r * kVectorsPerTile + v];
