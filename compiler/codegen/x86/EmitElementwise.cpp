@@ -8,6 +8,7 @@
 // transcendental functions from dl_runtime (dl_math_*), kept in one place.
 #include "codegen/x86/Emitter.h"
 #include "codegen/common/Elements.h"
+#include "codegen/x86/InlineMath.h"
 
 #include <algorithm>
 #include <cmath>
@@ -46,7 +47,8 @@ RtTensor Emitter::mapElements(const TensorType &type, const std::vector<const Rt
 
 std::vector<RtTensor> Emitter::mapElementsMulti(
     const TensorType &type, const std::vector<DType> &extraTypes, const std::vector<const RtTensor *> &operands,
-    const std::function<std::vector<Value *>(const std::vector<Value *> &)> &f, SourceLoc loc) {
+    const std::function<std::vector<Value *>(const std::vector<Value *> &)> &f, SourceLoc loc,
+    const std::vector<Value *> &into) {
   const size_t rank = type.rank();
   std::vector<Value *> dims(rank);
   for (size_t d = 0; d < rank; ++d) {
@@ -79,8 +81,11 @@ std::vector<RtTensor> Emitter::mapElementsMulti(
     dims[d] = size ? size : symbolSize(rd, loc);
   }
 
-  std::vector<RtTensor> outs{allocate(type.dtype, dims)};
-  for (DType extra : extraTypes) outs.push_back(allocate(extra, dims));
+  std::vector<RtTensor> outs;
+  for (size_t k = 0; k <= extraTypes.size(); ++k) {
+    DType dtype = k == 0 ? type.dtype : extraTypes[k - 1];
+    outs.push_back(k < into.size() && into[k] ? RtTensor{dtype, into[k], dims} : allocate(dtype, dims));
+  }
   const RtTensor &out = outs[0];
   auto storeAll = [&](Value *offset, const std::vector<Value *> &values) {
     for (size_t k = 0; k < outs.size() && k < values.size(); ++k) storeElement(outs[k], offset, values[k]);
@@ -213,7 +218,16 @@ void Emitter::emitFused(const ir::Op &op) {
     for (const ir::Value *v : extras) results.push_back(element.at(v));
     return results;
   };
-  std::vector<RtTensor> outs = mapElementsMulti(op.result->type, extraTypes, ins, evaluate, op.loc);
+  // Outputs written over the buffer of the storage they are stored into
+  // (InPlaceLoads.h): that Store then leaves the buffer as it is.
+  std::vector<Value *> into(1 + extras.size(), nullptr);
+  if (auto it = inPlaceUpdates_.find(&op); it != inPlaceUpdates_.end())
+    for (const InPlaceUpdate &u : it->second)
+      if (u.output < into.size()) {
+        into[u.output] = ins[u.operand]->data;
+        inPlaceStores_.insert(u.store);
+      }
+  std::vector<RtTensor> outs = mapElementsMulti(op.result->type, extraTypes, ins, evaluate, op.loc, into);
   kernelOutputs_[op.result].assign(outs.begin() + 1, outs.end());
   define(op, outs[0]);
 }
@@ -243,6 +257,9 @@ Value *Emitter::unaryElement(const ir::Op &op, Value *x, DType type) {
   case OpKind::Sin:
   case OpKind::Cos:
     if (fp) {
+      // exp in f32 (softmax, cross-entropy) is written into the module, so
+      // that its loops vectorise; the rest call dl_runtime per element.
+      if (op.kind == OpKind::Exp && type == DType::F32) return b_.CreateCall(expF32(*out_), {x});
       std::string name = std::string("dl_math_") + mathName(op.kind) + (type == DType::F64 ? "_f64" : "_f32");
       return callRuntime(name, x->getType(), {x});
     }

@@ -197,6 +197,11 @@ void Emitter::emitStore(const ir::Op &op) {
       failIf(b_.CreateICmpNE(value.dims[d], i64(type.dims[d].size)),
              "'" + op.attrs.name + "' holds size {} in dimension " + std::to_string(d) + ", not {}", op.loc,
              i64(type.dims[d].size), value.dims[d]);
+  if (inPlaceStores_.count(&op)) {
+    // The value was computed over the storage's own buffer (InPlaceLoads.h).
+    for (size_t d = 0; d < type.rank(); ++d) b_.CreateStore(value.dims[d], slot->dims[d]);
+    return;
+  }
   Value *count = product(value.dims);
   if (value.dtype == type.dtype && takeBuffer(op, value)) {
     // The value's buffer becomes the storage's (no copy): nothing reads it

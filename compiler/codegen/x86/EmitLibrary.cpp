@@ -28,6 +28,7 @@ std::unique_ptr<llvm::Module> Emitter::runLibrary(const llvm::DataLayout &layout
   out_->setDataLayout(layout);
   out_->setTargetTriple(triple);
   inPlaceLoads_ = findInPlaceLoads(module_);
+  inPlaceUpdates_ = findInPlaceUpdates(module_, inPlaceLoads_);
   transposeViews_ = findTransposeViews(module_);
   llvm::Function *forward = emitForwardFunction(lib, prefix + "__forward");
   if (failed_) return nullptr;

@@ -28,6 +28,7 @@ std::unique_ptr<llvm::Module> Emitter::run(const llvm::DataLayout &layout, const
   out_->setDataLayout(layout);
   out_->setTargetTriple(triple);
   inPlaceLoads_ = findInPlaceLoads(module_);
+  inPlaceUpdates_ = findInPlaceUpdates(module_, inPlaceLoads_);
   transposeViews_ = findTransposeViews(module_);
   emitMain();
   if (failed_) return nullptr;

@@ -15,7 +15,9 @@
 // (or takes the value's own buffer when nothing reads the value after it)
 // and frees the old one; Load copies out of it, so a later Store never
 // changes a value already loaded — except where InPlaceLoads.h proves no use
-// of the loaded value follows the next Store, and the Load shares the buffer.
+// of the loaded value follows the next Store, and the Load shares the buffer;
+// and a fused kernel whose output is stored back into such a storage (an
+// optimizer's update) may write it over the buffer it read (same header).
 //
 // Errors found at run time (a size mismatch between symbolic dimensions, a
 // failed allocation, an index out of range) print `error: <message>` on
@@ -39,6 +41,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
+#include "codegen/x86/InPlaceLoads.h"
 #include "ir/IR.h"
 #include "ir/Library.h"
 #include "support/Diagnostics.h"
@@ -123,6 +126,8 @@ private:
   void emitKernelOutput(const ir::Op &op);
   // ---- EmitRows.cpp ---------------------------------------------------------
   void emitFusedRows(const ir::Op &op);
+  // A row sum written out in dl_sum's order for short rows, or null (EmitRows.cpp).
+  llvm::Value *shortRowSum(const RtTensor &row, int64_t n, DType dtype);
   // A large fused kernel as a task split across threads, if it qualifies (EmitParallel.cpp).
   bool emitParallelFused(const ir::Op &op);
   // The op's value for one element, from its operands' elements (each in its
@@ -136,10 +141,13 @@ private:
   RtTensor mapElements(const TensorType &type, const std::vector<const RtTensor *> &operands,
                        const std::function<llvm::Value *(const std::vector<llvm::Value *> &)> &f, SourceLoc loc);
   // The same with extra results of the result's sizes and the given dtypes:
-  // f gives the result's element, then one per extra result.
+  // f gives the result's element, then one per extra result. `into`, if
+  // given, names for each result a buffer to write (an operand's, for an
+  // in-place update), or null for a new one.
   std::vector<RtTensor> mapElementsMulti(
       const TensorType &type, const std::vector<DType> &extraTypes, const std::vector<const RtTensor *> &operands,
-      const std::function<std::vector<llvm::Value *>(const std::vector<llvm::Value *> &)> &f, SourceLoc loc);
+      const std::function<std::vector<llvm::Value *>(const std::vector<llvm::Value *> &)> &f, SourceLoc loc,
+      const std::vector<llvm::Value *> &into = {});
 
   // ---- EmitReduce.cpp -------------------------------------------------------
   void emitReduce(const ir::Op &op);
@@ -279,6 +287,8 @@ private:
   std::map<std::string, llvm::Constant *> strings_;
   std::unordered_map<const ir::Value *, std::vector<RtTensor>> kernelOutputs_;  // a kernel's extra outputs
   std::unordered_set<const ir::Op *> inPlaceLoads_;  // InPlaceLoads.h
+  std::unordered_map<const ir::Op *, std::vector<InPlaceUpdate>> inPlaceUpdates_;  // InPlaceLoads.h
+  std::unordered_set<const ir::Op *> inPlaceStores_;  // Stores whose value was written over the storage's buffer
   std::unordered_set<const ir::Op *> transposeViews_;      // TransposeViews.h
   std::unordered_set<const ir::Value *> transposedValues_;  // their results, emitted as views
   bool failed_ = false;
