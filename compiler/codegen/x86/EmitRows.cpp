@@ -36,15 +36,17 @@ Value *Emitter::shortRowSum(const RtTensor &row, int64_t n, DType dtype) {
   const int64_t lanes = dtype == DType::F64 ? 4 : dtype == DType::F32 ? 8 : 0;
   if (lanes == 0 || n < lanes || n >= 4 * lanes) return nullptr;
   llvm::Type *ty = elementType(dtype);
+  auto *vectorTy = llvm::FixedVectorType::get(ty, static_cast<unsigned>(lanes));
   Value *zero = llvm::ConstantFP::get(ty, 0.0);
   const int64_t vectors = n / lanes;
-  std::vector<Value *> lane(static_cast<size_t>(lanes), zero);
+  // The lanes as one vector: lane l's additions in order, as vector adds.
+  Value *lane = llvm::Constant::getNullValue(vectorTy);
+  const llvm::Align align(dtype == DType::F64 ? 8 : 4);
   for (int64_t i = 0; i < vectors; ++i)
-    for (int64_t l = 0; l < lanes; ++l)
-      lane[static_cast<size_t>(l)] = b_.CreateFAdd(lane[static_cast<size_t>(l)], loadElement(row, i64(i * lanes + l)));
+    lane = b_.CreateFAdd(lane, b_.CreateAlignedLoad(vectorTy, b_.CreateInBoundsGEP(ty, row.data, i64(i * lanes)), align));
   Value *total = zero;
   for (int64_t k = vectors * lanes; k < n; ++k) total = b_.CreateFAdd(total, loadElement(row, i64(k)));
-  for (Value *l : lane) total = b_.CreateFAdd(total, l);
+  for (int64_t l = 0; l < lanes; ++l) total = b_.CreateFAdd(total, b_.CreateExtractElement(lane, static_cast<uint64_t>(l)));
   return b_.CreateFAdd(zero, total);
 }
 
