@@ -218,18 +218,24 @@ void Emitter::emitFused(const ir::Op &op) {
     for (const ir::Value *v : extras) results.push_back(element.at(v));
     return results;
   };
-  // Outputs written over the buffer of the storage they are stored into
-  // (InPlaceLoads.h): that Store then leaves the buffer as it is.
   std::vector<Value *> into(1 + extras.size(), nullptr);
-  if (auto it = inPlaceUpdates_.find(&op); it != inPlaceUpdates_.end())
-    for (const InPlaceUpdate &u : it->second)
-      if (u.output < into.size()) {
-        into[u.output] = ins[u.operand]->data;
-        inPlaceStores_.insert(u.store);
-      }
+  std::vector<int> overwrite = inPlaceOperands(op, into.size());
+  for (size_t k = 0; k < into.size(); ++k)
+    if (overwrite[k] >= 0) into[k] = ins[static_cast<size_t>(overwrite[k])]->data;
   std::vector<RtTensor> outs = mapElementsMulti(op.result->type, extraTypes, ins, evaluate, op.loc, into);
   kernelOutputs_[op.result].assign(outs.begin() + 1, outs.end());
   define(op, outs[0]);
+}
+
+std::vector<int> Emitter::inPlaceOperands(const ir::Op &op, size_t outputs) {
+  std::vector<int> overwrite(outputs, -1);
+  if (auto it = inPlaceUpdates_.find(&op); it != inPlaceUpdates_.end())
+    for (const InPlaceUpdate &u : it->second)
+      if (u.output < outputs) {
+        overwrite[u.output] = static_cast<int>(u.operand);
+        inPlaceStores_.insert(u.store);
+      }
+  return overwrite;
 }
 
 void Emitter::emitKernelOutput(const ir::Op &op) {

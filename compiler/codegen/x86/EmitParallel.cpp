@@ -60,9 +60,16 @@ bool Emitter::emitParallelFused(const ir::Op &op) {
 
   std::vector<const RtTensor *> ins;
   for (size_t i = 0; i < op.operands.size(); ++i) ins.push_back(&operand(op, i));
-  RtTensor out = allocate(type.dtype, resultDims(type, {}));
+  // Outputs stored back over a buffer the kernel reads are written there
+  // (InPlaceLoads.h): the loop then stores through that operand's pointer.
+  std::vector<int> overwrite = inPlaceOperands(op, 1 + extras.size());
+  auto output = [&](size_t k, const ir::Value *v) {
+    if (overwrite[k] >= 0) return RtTensor{v->type.dtype, ins[static_cast<size_t>(overwrite[k])]->data, resultDims(v->type, {})};
+    return allocate(v->type.dtype, resultDims(v->type, {}));
+  };
+  RtTensor out = output(0, op.result);
   std::vector<RtTensor> extraOuts;
-  for (const ir::Value *v : extras) extraOuts.push_back(allocate(v->type.dtype, resultDims(v->type, {})));
+  for (size_t e = 0; e < extras.size(); ++e) extraOuts.push_back(output(e + 1, extras[e]));
   // The task's arguments: the result, the operands, the extra outputs.
   const size_t n = ins.size();
   std::vector<llvm::Type *> fields(1 + n + extras.size(), b_.getPtrTy());
@@ -107,15 +114,20 @@ bool Emitter::emitParallelFused(const ir::Op &op) {
 
     main_ = loopFn;
     b_.SetInsertPoint(llvm::BasicBlock::Create(llvm_, "entry", loopFn));
-    RtTensor result{type.dtype, loopFn->getArg(0), {}};
     std::vector<RtTensor> operands, extraResults;
     std::vector<Value *> singles(n, nullptr);
     for (size_t k = 0; k < n; ++k) {
       operands.push_back(RtTensor{ins[k]->dtype, loopFn->getArg(static_cast<unsigned>(k + 1)), {}});
       if (single[k]) singles[k] = loadElement(operands.back(), i64(0));  // read once
     }
+    // An output written in place goes through its operand's parameter (its
+    // own, the same pointer, is left unused: both are noalias).
+    auto outputParam = [&](size_t k, unsigned own) {
+      return overwrite[k] >= 0 ? operands[static_cast<size_t>(overwrite[k])].data : static_cast<Value *>(loopFn->getArg(own));
+    };
+    RtTensor result{type.dtype, outputParam(0, 0), {}};
     for (size_t e = 0; e < extras.size(); ++e)
-      extraResults.push_back(RtTensor{extraOuts[e].dtype, loopFn->getArg(static_cast<unsigned>(1 + n + e)), {}});
+      extraResults.push_back(RtTensor{extraOuts[e].dtype, outputParam(e + 1, static_cast<unsigned>(1 + n + e)), {}});
     loop(loopFn->getArg(static_cast<unsigned>(buffers)), loopFn->getArg(static_cast<unsigned>(buffers + 1)), [&](Value *i) {
       std::unordered_map<const ir::Value *, Value *> element;
       for (size_t k = 0; k < n; ++k) element[op.operands[k]] = single[k] ? singles[k] : loadElement(operands[k], i);

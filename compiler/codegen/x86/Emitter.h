@@ -128,6 +128,11 @@ private:
   void emitFusedRows(const ir::Op &op);
   // A row sum written out in dl_sum's order for short rows, or null (EmitRows.cpp).
   llvm::Value *shortRowSum(const RtTensor &row, int64_t n, DType dtype);
+  // For each output of a Fused op (its result, then its extras), the operand
+  // whose buffer it is written over (InPlaceLoads.h), or -1; the Stores of
+  // those outputs are marked to leave the storage's buffer as it is. Call it
+  // only when the kernel is emitted that way.
+  std::vector<int> inPlaceOperands(const ir::Op &op, size_t outputs);
   // A large fused kernel as a task split across threads, if it qualifies (EmitParallel.cpp).
   bool emitParallelFused(const ir::Op &op);
   // The op's value for one element, from its operands' elements (each in its
