@@ -81,13 +81,39 @@ bool runtimeIsSanitized() {
 #endif
 }
 
+namespace {
+
+// Whether `program` is an executable file in a folder of $PATH.
+bool onPath(const std::string &program) {
+  const char *path = std::getenv("PATH");
+  if (!path) return false;
+  std::string folders = path;
+  for (size_t start = 0; start <= folders.size();) {
+    size_t end = folders.find(':', start);
+    if (end == std::string::npos) end = folders.size();
+    std::string folder = folders.substr(start, end - start);
+    if (!folder.empty() && ::access((folder + "/" + program).c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool linkExecutable(const std::string &object, const std::string &output, bool sanitize, std::string *error) {
 #ifdef DLC_DEFAULT_LINKER
   std::string linker = DLC_DEFAULT_LINKER;
 #else
   std::string linker = "c++";
 #endif
+  // The compiler driver's default linker (GNU ld) took a fifth of the time
+  // of `dlc digits.dl -o digits`; lld (when installed) or gold (part of
+  // binutils) link the same objects in a third to a half of its time. A
+  // linker named by DLC_LINKER, and sanitizer links, keep the default.
+  std::string fastLinker;
   if (const char *env = std::getenv("DLC_LINKER"); env && *env) linker = env;
+  else if (!sanitize && onPath("ld.lld")) fastLinker = "-fuse-ld=lld";
+  else if (!sanitize && onPath("ld.gold")) fastLinker = "-fuse-ld=gold";
   std::string runtime = runtimeLibraryPath();
   if (::access(runtime.c_str(), R_OK) != 0) {
     *error = "cannot find the runtime library '" + runtime + "' (set DLC_RUNTIME_LIBRARY)";
@@ -97,6 +123,7 @@ bool linkExecutable(const std::string &object, const std::string &output, bool s
   // The runtime's data loaders read gzip through zlib.
   std::vector<std::string> command{linker, "-o", temporary, object, runtime, "-lpng", "-lz", "-lm", "-ldl"};  // -ldl: dlopen of libcuda
   if (sanitize) command.insert(command.begin() + 1, "-fsanitize=address,undefined");
+  if (!fastLinker.empty()) command.insert(command.begin() + 1, fastLinker);
   if (!runProgram(command, error)) {
     *error = "linking failed: " + *error;
     std::remove(temporary.c_str());
