@@ -137,7 +137,7 @@ Emitter::ElementFunction Emitter::elementFunction(const ir::Op &op) {
   switch (ir::category(op.kind)) {
   case ir::Category::Unary:
     if (op.kind == OpKind::Cast) {
-      f = [=, this, &op](const std::vector<Value *> &x) { return convert(x[0], from[0], result); };
+      f = [=, this](const std::vector<Value *> &x) { return convert(x[0], from[0], result); };
     } else {
       DType compute = op.kind == OpKind::Not ? DType::Bool : result;
       f = [=, this, &op](const std::vector<Value *> &x) {
@@ -167,7 +167,7 @@ Emitter::ElementFunction Emitter::elementFunction(const ir::Op &op) {
     break;
   }
   case ir::Category::Ternary:  // select(cond, a, b)
-    f = [=, this, &op](const std::vector<Value *> &x) {
+    f = [=, this](const std::vector<Value *> &x) {
       Value *c = b_.CreateICmpNE(convert(x[0], from[0], DType::Bool), b_.getInt8(0));
       return b_.CreateSelect(c, convert(x[1], from[1], result), convert(x[2], from[2], result));
     };
