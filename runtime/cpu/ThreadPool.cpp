@@ -51,7 +51,7 @@ bool ThreadPool::start(int workers) {
     // A new worker must not mistake the last loop, long finished, for work.
     uint64_t current = generation_.load();
     for (int i = 0; i < workers; ++i)
-      workers_.emplace_back([this, i, current] { work(i, current); });
+      workers_.emplace_back([this, current] { work(current); });
   } catch (const std::system_error &) {
     stop();
     return false;
@@ -70,8 +70,39 @@ void ThreadPool::stop() {
   workers_.clear();
 }
 
+namespace {
+constexpr uint64_t kChunkBits = 16;
+constexpr uint64_t kChunkMask = (uint64_t(1) << kChunkBits) - 1;
+} // namespace
+
+void ThreadPool::runChunks(uint64_t generation) {
+  // What the loop is, read before the first claim: a successful claim
+  // proves these were the values of loop `generation` (it cannot end, and
+  // the next loop be written, before the claimed chunk is done).
+  Task task = task_.load(std::memory_order_relaxed);
+  void *args = args_.load(std::memory_order_relaxed);
+  int64_t count = count_.load(std::memory_order_relaxed);
+  uint64_t chunks = static_cast<uint64_t>(chunks_.load(std::memory_order_relaxed));
+  uint64_t expected = claim_.load(std::memory_order_acquire);
+  while ((expected >> kChunkBits) == (generation & (~uint64_t(0) >> kChunkBits)) && (expected & kChunkMask) < chunks) {
+    if (!claim_.compare_exchange_weak(expected, expected + 1, std::memory_order_acq_rel, std::memory_order_acquire))
+      continue;
+    int64_t begin, end;
+    chunkBounds(count, static_cast<int>(chunks), static_cast<int>(expected & kChunkMask), &begin, &end);
+    task(args, begin, end);
+    if (finished_.fetch_add(1, std::memory_order_acq_rel) + 1 == static_cast<int>(chunks)) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (callerSleeping_)
+        done_.notify_one();
+    }
+    expected = claim_.load(std::memory_order_acquire);
+  }
+}
+
 bool ThreadPool::run(int threads, int64_t count, Task task, void *args) {
   int chunks = static_cast<int>(count < threads ? count : threads);
+  if (chunks > static_cast<int>(kChunkMask))
+    chunks = static_cast<int>(kChunkMask);
   if (chunks <= 1) {
     if (count > 0)
       task(args, 0, count);
@@ -82,16 +113,18 @@ bool ThreadPool::run(int threads, int64_t count, Task task, void *args) {
     return false;
   }
   bool wakeWorkers;
+  uint64_t generation;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    task_ = task;
-    args_ = args;
-    count_ = count;
-    chunks_ = chunks;
-    // Every worker reports, even one without a chunk: then none reads these
-    // fields while the next loop writes them.
-    pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
+    task_.store(task, std::memory_order_relaxed);
+    args_.store(args, std::memory_order_relaxed);
+    count_.store(count, std::memory_order_relaxed);
+    chunks_.store(chunks, std::memory_order_relaxed);
+    // Chunk 0 is the caller's; 1 onwards are claimed.
+    finished_.store(1, std::memory_order_relaxed);
+    generation = generation_.load(std::memory_order_relaxed) + 1;
+    claim_.store((generation << kChunkBits) | 1, std::memory_order_release);
+    generation_.store(generation, std::memory_order_release);
     wakeWorkers = sleepingWorkers_ > 0;
   }
   if (wakeWorkers)
@@ -99,7 +132,8 @@ bool ThreadPool::run(int threads, int64_t count, Task task, void *args) {
   int64_t begin, end;
   chunkBounds(count, chunks, 0, &begin, &end);
   task(args, begin, end);
-  auto finished = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+  runChunks(generation);  // what no worker has started yet
+  auto finished = [this, chunks] { return finished_.load(std::memory_order_acquire) == chunks; };
   if (!spinUntil(finished)) {
     std::unique_lock<std::mutex> lock(mutex_);
     callerSleeping_ = true;
@@ -109,7 +143,7 @@ bool ThreadPool::run(int threads, int64_t count, Task task, void *args) {
   return true;
 }
 
-void ThreadPool::work(int index, uint64_t seen) {
+void ThreadPool::work(uint64_t seen) {
   auto ready = [&] { return stopping_.load(std::memory_order_acquire) ||
                             generation_.load(std::memory_order_acquire) != seen; };
   while (true) {
@@ -122,16 +156,7 @@ void ThreadPool::work(int index, uint64_t seen) {
     if (stopping_.load(std::memory_order_acquire))
       return;
     seen = generation_.load(std::memory_order_acquire);
-    if (index + 1 < chunks_) {
-      int64_t begin, end;
-      chunkBounds(count_, chunks_, index + 1, &begin, &end);
-      task_(args_, begin, end);
-    }
-    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (callerSleeping_)
-        done_.notify_one();
-    }
+    runChunks(seen);
   }
 }
 

@@ -13,6 +13,12 @@
 // busy machine spinning would take cores that other processes need (and
 // our own threads, descheduled, would be waited for): a spinning thread
 // that finds it was descheduled for kPreempted sleeps at once.
+//
+// Chunks other than the caller's are claimed, by whichever thread gets
+// there first: the caller, done with its own chunk, runs any chunk no
+// worker has started, so a worker that is descheduled or asleep when a
+// loop begins delays it by nothing (the caller waits only for chunks
+// being run). A late worker finds nothing left and goes back to waiting.
 #ifndef DL_RUNTIME_CPU_THREADPOOL_H
 #define DL_RUNTIME_CPU_THREADPOOL_H
 
@@ -38,7 +44,8 @@ public:
   ~ThreadPool() { stop(); }
 
   // Runs task over [0, count) in `threads` contiguous chunks of nearly equal
-  // size (fewer when count is smaller), chunk 0 on the calling thread.
+  // size (fewer when count is smaller), chunk 0 on the calling thread, the
+  // others on whichever thread claims them first.
   // False if a worker thread could not be started (the loop then ran on the
   // calling thread alone, so the work is still done).
   bool run(int threads, int64_t count, Task task, void *args);
@@ -46,23 +53,30 @@ public:
   void stop();
 
 private:
-  void work(int index, uint64_t seen);
+  void work(uint64_t seen);
   bool start(int workers);
+  // Claims and runs chunks of loop `generation` until none is left.
+  void runChunks(uint64_t generation);
   // Spins for up to kSpin until done() is true; then says whether it is.
   template <typename Done> static bool spinUntil(Done done);
 
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   std::vector<std::thread> workers_;
-  // The loop being run, written before generation_ is bumped (release) and
-  // read after it is seen (acquire): worker `index` takes chunk index + 1
-  // when index + 1 < chunks_.
-  Task task_ = nullptr;
-  void *args_ = nullptr;
-  int64_t count_ = 0;
-  int chunks_ = 0;
-  std::atomic<uint64_t> generation_{0};  // bumped for each loop, so a worker runs it once
-  std::atomic<int> pending_{0};          // workers not yet finished with this loop
+  // The loop being run: written by the caller before it publishes the
+  // loop's generation (release), read by a worker after it sees that
+  // generation (acquire). A worker may read them late, while the caller
+  // already writes the next loop's (hence atomics); it then fails to claim
+  // a chunk (claim_ holds the new generation) and ignores what it read.
+  std::atomic<Task> task_{nullptr};
+  std::atomic<void *> args_{nullptr};
+  std::atomic<int64_t> count_{0};
+  std::atomic<int> chunks_{0};
+  std::atomic<uint64_t> generation_{0};  // bumped for each loop
+  // The loop's generation (high bits) and its next unclaimed chunk (low 16
+  // bits): a claim is a compare-and-swap, so a claim for a past loop fails.
+  std::atomic<uint64_t> claim_{0};
+  std::atomic<int> finished_{0};  // chunks of the current loop done
   std::atomic<bool> stopping_{false};
   int sleepingWorkers_ = 0;  // blocked on wake_ (under mutex_)
   bool callerSleeping_ = false;  // blocked on done_ (under mutex_)

@@ -1,6 +1,6 @@
 // dl_parallel_for: every iteration runs exactly once, in contiguous chunks,
 // whatever the thread count, and the pool survives many loops in a row and
-// a change of thread count.
+// a change of thread count; the caller runs the chunks no worker started.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -95,6 +95,34 @@ TEST_F(ParallelFor, CallerWaitsForSlowChunks) {
     ASSERT_EQ(dl_parallel_for(ctx_, 2, slow, &finished), DL_OK);
     EXPECT_EQ(finished.load(), 2 * round);
   }
+}
+
+// A chunk no worker has started is run by the caller once its own is done:
+// with the worker asleep when each loop begins (the loops 2 ms apart, past
+// its spin), the caller does not wait for it to wake but runs chunk 1
+// itself, in some round at least (the wake-up takes microseconds; the
+// claim, nanoseconds). Every iteration still runs once.
+TEST_F(ParallelFor, CallerRunsChunksNoWorkerStarted) {
+  ASSERT_EQ(dl_context_set_threads(ctx_, 2), DL_OK);
+  struct Record {
+    std::thread::id ran[2];
+    std::atomic<int> hits{0};
+  };
+  auto task = [](void *args, int64_t begin, int64_t end) {
+    auto *r = static_cast<Record *>(args);
+    r->ran[begin == 0 ? 0 : 1] = std::this_thread::get_id();
+    r->hits.fetch_add(static_cast<int>(end - begin));
+  };
+  int byCaller = 0;
+  for (int round = 0; round < 20; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    Record record;
+    ASSERT_EQ(dl_parallel_for(ctx_, 2, task, &record), DL_OK);
+    EXPECT_EQ(record.hits.load(), 2);
+    EXPECT_EQ(record.ran[0], std::this_thread::get_id());
+    byCaller += record.ran[1] == std::this_thread::get_id();
+  }
+  EXPECT_GT(byCaller, 0);
 }
 
 TEST_F(ParallelFor, BadArguments) {
