@@ -106,6 +106,8 @@ void scanUpdates(const Region &region, const std::unordered_set<const Op *> &inP
       // Its one use, a Store in this region.
       size_t uses = 0, s = region.ops.size();
       for (size_t j = i + 1; j < region.ops.size(); ++j) {
+        // (kernel_output ops name the kernel; they read none of its elements)
+        if (region.ops[j]->kind == OpKind::KernelOutput) continue;
         size_t n = usesOf(*region.ops[j], o);
         if (n > 0 && region.ops[j]->kind == OpKind::Store && region.ops[j]->operands[0] == o && s == region.ops.size()) s = j;
         uses += n;
