@@ -7,10 +7,10 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <vector>
 
+#include <llvm/ADT/bit.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/Support/TargetSelect.h>
@@ -20,16 +20,8 @@
 
 namespace {
 
-float fromBits(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
-uint32_t bitsOf(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
+float fromBits(uint32_t u) { return llvm::bit_cast<float>(u); }
+uint32_t bitsOf(float f) { return llvm::bit_cast<uint32_t>(f); }
 
 using Loop = void (*)(const float *, float *, int64_t);
 

@@ -30,9 +30,10 @@ constexpr int64_t kBlockRows = 32 * kGemmRows;
 // fifth of the GEMM's time.
 constexpr int64_t kDirectElements = 32 * 1024;
 
-// for (i = lo; i < hi; i += step) body(i), i an i64, in function `f`.
-void loop(llvm::IRBuilder<> &b, llvm::Function *f, Value *lo, Value *hi, int64_t step,
-          const std::function<void(Value *)> &body) {
+// for (i = lo; i < hi; i += body(i)), i an i64, in function `f`: the body
+// gives the step.
+void loopBy(llvm::IRBuilder<> &b, llvm::Function *f, Value *lo, Value *hi,
+            const std::function<Value *(Value *)> &body) {
   BasicBlock *before = b.GetInsertBlock();
   BasicBlock *header = BasicBlock::Create(f->getContext(), "loop", f);
   BasicBlock *bodyBB = BasicBlock::Create(f->getContext(), "loop.body", f);
@@ -43,10 +44,19 @@ void loop(llvm::IRBuilder<> &b, llvm::Function *f, Value *lo, Value *hi, int64_t
   i->addIncoming(lo, before);
   b.CreateCondBr(b.CreateICmpSLT(i, hi), bodyBB, exit);
   b.SetInsertPoint(bodyBB);
-  body(i);
-  i->addIncoming(b.CreateNSWAdd(i, b.getInt64(static_cast<uint64_t>(step))), b.GetInsertBlock());
+  Value *step = body(i);
+  i->addIncoming(b.CreateNSWAdd(i, step), b.GetInsertBlock());
   b.CreateBr(header);
   b.SetInsertPoint(exit);
+}
+
+// for (i = lo; i < hi; i += step) body(i).
+void loop(llvm::IRBuilder<> &b, llvm::Function *f, Value *lo, Value *hi, int64_t step,
+          const std::function<void(Value *)> &body) {
+  loopBy(b, f, lo, hi, [&](Value *i) {
+    body(i);
+    return b.getInt64(static_cast<uint64_t>(step));
+  });
 }
 
 Value *smin(llvm::IRBuilder<> &b, Value *x, Value *y) { return b.CreateSelect(b.CreateICmpSLT(x, y), x, y); }
@@ -130,24 +140,7 @@ public:
             Value *rows = smin(b, b.CreateSub(mc, i0), b.getInt64(kGemmRows));
             Value *a = b.CreateGEP(element_, packedA, b.CreateMul(i0, kc));
             Value *c = b.CreateGEP(element_, C, b.CreateAdd(b.CreateMul(b.CreateAdd(i1, i0), N), j0));
-            // switch (rows) to the kernel for that many rows, full or masked.
-            BasicBlock *after = BasicBlock::Create(context_, "tile.done", f);
-            llvm::SwitchInst *byRows = b.CreateSwitch(rows, after, kGemmRows);
-            for (int r = 1; r <= kGemmRows; ++r) {
-              BasicBlock *caseBB = BasicBlock::Create(context_, "tile.rows" + std::to_string(r), f);
-              byRows->addCase(b.getInt64(static_cast<uint64_t>(r)), caseBB);
-              b.SetInsertPoint(caseBB);
-              BasicBlock *fullBB = BasicBlock::Create(context_, "tile.full", f);
-              BasicBlock *maskedBB = BasicBlock::Create(context_, "tile.masked", f);
-              b.CreateCondBr(full, fullBB, maskedBB);
-              b.SetInsertPoint(fullBB);
-              b.CreateCall(tile(r, false, false), {a, packedB, c, kc, N, cols, first});
-              b.CreateBr(after);
-              b.SetInsertPoint(maskedBB);
-              b.CreateCall(tile(r, true, false), {a, packedB, c, kc, N, cols, first});
-              b.CreateBr(after);
-            }
-            b.SetInsertPoint(after);
+            callTile(b, f, rows, full, false, {a, packedB, c, kc, N, cols, first});
           });
         });
       });
@@ -169,6 +162,28 @@ public:
 private:
   llvm::Type *i64Ty() { return llvm::Type::getInt64Ty(context_); }
 
+  // switch (rows) to the tile kernel for that many rows, full or masked
+  // (tile()), called with `args`.
+  void callTile(llvm::IRBuilder<> &b, llvm::Function *f, Value *rows, Value *full, bool direct,
+                llvm::ArrayRef<Value *> args) {
+    BasicBlock *after = BasicBlock::Create(context_, "tile.done", f);
+    llvm::SwitchInst *byRows = b.CreateSwitch(rows, after, kGemmRows);
+    for (int r = 1; r <= kGemmRows; ++r) {
+      BasicBlock *caseBB = BasicBlock::Create(context_, "tile.rows" + std::to_string(r), f);
+      byRows->addCase(b.getInt64(static_cast<uint64_t>(r)), caseBB);
+      b.SetInsertPoint(caseBB);
+      BasicBlock *fullBB = BasicBlock::Create(context_, "tile.full", f);
+      BasicBlock *maskedBB = BasicBlock::Create(context_, "tile.masked", f);
+      b.CreateCondBr(full, fullBB, maskedBB);
+      for (bool masked : {false, true}) {
+        b.SetInsertPoint(masked ? maskedBB : fullBB);
+        b.CreateCall(tile(r, masked, direct), args);
+        b.CreateBr(after);
+      }
+    }
+    b.SetInsertPoint(after);
+  }
+
   struct Operands {
     Value *M, *N, *K, *A, *B, *C, *rsA, *csA, *rsB, *epilogue, *epilogueArgs;
   };
@@ -188,44 +203,17 @@ private:
       Value *cols = smin(b, b.CreateSub(o.N, j0), b.getInt64(static_cast<uint64_t>(columns)));
       Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
       Value *panel = b.CreateGEP(element_, o.B, j0);
-      // while (i0 < rowEnd): a tile of `rows` rows at i0.
-      BasicBlock *before = b.GetInsertBlock();
-      BasicBlock *header = BasicBlock::Create(context_, "direct.rows", f);
-      BasicBlock *body = BasicBlock::Create(context_, "direct.tile", f);
-      BasicBlock *exit = BasicBlock::Create(context_, "direct.rows.end", f);
-      b.CreateBr(header);
-      b.SetInsertPoint(header);
-      llvm::PHINode *i0 = b.CreatePHI(i64Ty(), 2, "i0");
-      i0->addIncoming(rowBegin, before);
-      b.CreateCondBr(b.CreateICmpSLT(i0, rowEnd), body, exit);
-      b.SetInsertPoint(body);
-      Value *rest = b.CreateSub(rowEnd, i0);
-      Value *half = b.CreateAShr(b.CreateAdd(rest, b.getInt64(1)), b.getInt64(1));
-      Value *rows = b.CreateSelect(b.CreateICmpSGE(rest, b.getInt64(2 * kGemmRows)), R,
-                                   b.CreateSelect(b.CreateICmpSGT(rest, R), half, rest));
-      Value *a = b.CreateGEP(element_, o.A, b.CreateMul(i0, o.rsA));
-      Value *c = b.CreateGEP(element_, o.C, b.CreateAdd(b.CreateMul(i0, o.N), j0));
-      Value *args[] = {a, panel, c, o.K, o.N, cols, o.rsA, o.csA, o.rsB};
-      BasicBlock *after = BasicBlock::Create(context_, "direct.tile.done", f);
-      llvm::SwitchInst *byRows = b.CreateSwitch(rows, after, kGemmRows);
-      for (int r = 1; r <= kGemmRows; ++r) {
-        BasicBlock *caseBB = BasicBlock::Create(context_, "direct.rows" + std::to_string(r), f);
-        byRows->addCase(b.getInt64(static_cast<uint64_t>(r)), caseBB);
-        b.SetInsertPoint(caseBB);
-        BasicBlock *fullBB = BasicBlock::Create(context_, "direct.full", f);
-        BasicBlock *maskedBB = BasicBlock::Create(context_, "direct.masked", f);
-        b.CreateCondBr(full, fullBB, maskedBB);
-        b.SetInsertPoint(fullBB);
-        b.CreateCall(tile(r, false, true), args);
-        b.CreateBr(after);
-        b.SetInsertPoint(maskedBB);
-        b.CreateCall(tile(r, true, true), args);
-        b.CreateBr(after);
-      }
-      b.SetInsertPoint(after);
-      i0->addIncoming(b.CreateAdd(i0, rows), after);
-      b.CreateBr(header);
-      b.SetInsertPoint(exit);
+      // A tile of `rows` rows at i0, then the next at i0 + rows.
+      loopBy(b, f, rowBegin, rowEnd, [&](Value *i0) {
+        Value *rest = b.CreateSub(rowEnd, i0);
+        Value *half = b.CreateAShr(b.CreateAdd(rest, b.getInt64(1)), b.getInt64(1));
+        Value *rows = b.CreateSelect(b.CreateICmpSGE(rest, b.getInt64(2 * kGemmRows)), R,
+                                     b.CreateSelect(b.CreateICmpSGT(rest, R), half, rest));
+        Value *a = b.CreateGEP(element_, o.A, b.CreateMul(i0, o.rsA));
+        Value *c = b.CreateGEP(element_, o.C, b.CreateAdd(b.CreateMul(i0, o.N), j0));
+        callTile(b, f, rows, full, true, {a, panel, c, o.K, o.N, cols, o.rsA, o.csA, o.rsB});
+        return rows;
+      });
     });
     BasicBlock *call = BasicBlock::Create(context_, "direct.epilogue", f);
     BasicBlock *next = BasicBlock::Create(context_, "direct.epilogue.done", f);
