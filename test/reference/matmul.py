@@ -49,3 +49,17 @@ show("rows32", product(32, 64, 10))
 show("rows8", product(8, 5, 16))
 show("tA32", torch.rand(40, 32).t() @ torch.rand(40, 18))
 show("tB32", torch.rand(32, 10) @ torch.rand(24, 10).t())
+
+
+def grid(name, c, count):
+    for i in range(c.shape[0]):
+        for jj in range(count):
+            j = min(7 * jj, c.shape[1] - 1)
+            print(name, i, j, f"{float(c[i, j])!r}")
+
+
+grid("wide", product(20, 300, 200), 30)
+scale = torch.rand(200) - 0.5
+grid("wideRelu", torch.relu((torch.rand(20, 300) @ torch.rand(300, 200)) * scale), 30)
+grid("wide64", product(20, 400, 150, torch.float64), 23)
+grid("wideTB", torch.rand(10, 300) @ torch.rand(400, 300).t(), 59)

@@ -2,12 +2,12 @@
 // rank-2 matmul of two of its operands (passes/FuseMatmulEpilogue.h). The
 // product goes through the generated GEMM straight into the kernel's result
 // buffer, and the rest of the body runs as the GEMM's epilogue (Gemm.h): a
-// function over a range of C's rows, called by the thread that computed them
-// once they hold their final sums, which replaces each element of C by the
-// body's value for it. Each element is computed by the same operations, in
-// the same dtypes, as the separate product and elementwise ops, so fusing
-// changes no number; and the elementwise part is split across threads with
-// the product's rows.
+// function over a block of C (a range of rows by a range of columns), called
+// by the thread that computed it once it holds its final sums, which
+// replaces each element of C by the body's value for it. Each element is
+// computed by the same operations, in the same dtypes, as the separate
+// product and elementwise ops, so fusing changes no number; and the
+// elementwise part is split across threads with the product.
 //
 // A body the epilogue cannot take (values that are not float or bool, whose
 // integer operations check for errors in `main`, or operands of rank above
@@ -134,7 +134,7 @@ void Emitter::emitMatMulKernel(const ir::Op &op) {
     Value *N = field(3 * n, b_.getInt64Ty(), out.dims[1]);
     RtTensor c{dtype, C, {}};
     loop(epilogue->getArg(2), epilogue->getArg(3), [&](Value *i) {
-      loop(i64(0), N, [&](Value *j) {
+      loop(epilogue->getArg(4), epilogue->getArg(5), [&](Value *j) {
         Value *at = b_.CreateAdd(b_.CreateMul(i, N), j);
         std::vector<Value *> elements;
         for (size_t k = 0; k < n; ++k) {

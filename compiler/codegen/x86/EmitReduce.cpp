@@ -193,20 +193,30 @@ void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, V
   llvm::StructType *argsTy = x86::gemmArgsType(llvm_);
   Value *args = entryAlloca(argsTy, nullptr, "gemm.args");
   Value *none = llvm::ConstantPointerNull::get(b_.getPtrTy());
-  Value *fields[] = {rows, cols, inner, a, b, c, rsA, csA, rsB, csB, epilogue ? epilogue : none,
-                     epilogueArgs ? epilogueArgs : none};
-  for (unsigned i = 0; i < 12; ++i) b_.CreateStore(fields[i], b_.CreateStructGEP(argsTy, args, i));
-  llvm::Function *task = x86::gemmTask(*out_, dtype);
-  Value *blocks = b_.CreateSDiv(b_.CreateAdd(rows, i64(x86::kGemmRows - 1)), i64(x86::kGemmRows));
   // Below about 40 us of work, waking the other threads costs more than it saves.
   constexpr int64_t kParallelMultiplyAdds = int64_t(1) << 20;
   Value *work = b_.CreateMul(b_.CreateMul(rows, cols), inner);
+  Value *parallelWork = b_.CreateICmpSGE(work, i64(kParallelMultiplyAdds));
+  // Threads take panels of columns when there are at least 4 times as many
+  // columns as rows (X @ W at a small batch: each thread then packs only
+  // its own panels of B, and all of the smaller A), else blocks of rows,
+  // which keep each thread's rows of the activations in its own caches from
+  // one layer to the next. 128 x 784 x 512 alone ran 14 % faster by
+  // columns, and the 784 MLP no faster. Serially the task takes every row
+  // block.
+  Value *byColumns = b_.CreateAnd(parallelWork, b_.CreateICmpSGE(cols, b_.CreateMul(rows, i64(4))));
+  Value *fields[] = {rows, cols, inner, a, b, c, rsA, csA, rsB, csB, epilogue ? epilogue : none,
+                     epilogueArgs ? epilogueArgs : none, b_.CreateZExt(byColumns, b_.getInt64Ty())};
+  for (unsigned i = 0; i < 13; ++i) b_.CreateStore(fields[i], b_.CreateStructGEP(argsTy, args, i));
+  llvm::Function *task = x86::gemmTask(*out_, dtype);
+  Value *blocks = b_.CreateSDiv(b_.CreateAdd(rows, i64(x86::kGemmRows - 1)), i64(x86::kGemmRows));
+  Value *panels = b_.CreateSDiv(b_.CreateAdd(cols, i64(x86::kGemmColumns - 1)), i64(x86::kGemmColumns));
   BasicBlock *parallel = BasicBlock::Create(llvm_, "gemm.parallel", main_);
   BasicBlock *serial = BasicBlock::Create(llvm_, "gemm.serial", main_);
   BasicBlock *done = BasicBlock::Create(llvm_, "gemm.done", main_);
-  b_.CreateCondBr(b_.CreateICmpSGE(work, i64(kParallelMultiplyAdds)), parallel, serial);
+  b_.CreateCondBr(parallelWork, parallel, serial);
   b_.SetInsertPoint(parallel);
-  callChecked("dl_parallel_for", {ctx_, blocks, task, args});
+  callChecked("dl_parallel_for", {ctx_, b_.CreateSelect(byColumns, panels, blocks), task, args});
   b_.CreateBr(done);
   b_.SetInsertPoint(serial);
   b_.CreateCall(task, {args, i64(0), blocks});

@@ -61,6 +61,17 @@ void loop(llvm::IRBuilder<> &b, llvm::Function *f, Value *lo, Value *hi, int64_t
 
 Value *smin(llvm::IRBuilder<> &b, Value *x, Value *y) { return b.CreateSelect(b.CreateICmpSLT(x, y), x, y); }
 
+// The rows of the tile that starts `rest` rows before the end of its range:
+// kGemmRows, except that the last 7..11 rows are split into two near
+// halves (32 rows: 6, 6, 6, 6, 4, 4), as a tile of one or two rows has too
+// few accumulators to hide the FMA's latency.
+Value *tileRows(llvm::IRBuilder<> &b, Value *rest) {
+  Value *R = b.getInt64(kGemmRows);
+  Value *half = b.CreateAShr(b.CreateAdd(rest, b.getInt64(1)), b.getInt64(1));
+  return b.CreateSelect(b.CreateICmpSGE(rest, b.getInt64(2 * kGemmRows)), R,
+                        b.CreateSelect(b.CreateICmpSGT(rest, R), half, rest));
+}
+
 class GemmBuilder {
 public:
   GemmBuilder(llvm::Module &module, DType dtype)
@@ -86,20 +97,28 @@ public:
     Value *rsA = field(6, i64Ty(), "rsA"), *csA = field(7, i64Ty(), "csA");
     Value *rsB = field(8, i64Ty(), "rsB"), *csB = field(9, i64Ty(), "csB");
     Value *epilogue = field(10, ptr_, "epilogue"), *epilogueArgs = field(11, ptr_, "epilogue.args");
-    Value *rowBegin = b.CreateMul(f->getArg(1), b.getInt64(kGemmRows));
-    Value *rowEnd = smin(b, b.CreateMul(f->getArg(2), b.getInt64(kGemmRows)), M);
+    Value *byColumns = b.CreateICmpNE(field(12, i64Ty(), "by.columns"), b.getInt64(0));
     const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
+    // This task's part of C: blocks [begin, end) of kGemmRows rows and every
+    // column, or panels [begin, end) of kGemmColumns columns and every row.
+    static_assert(kGemmColumns % (kVectorBytes / 4 * kVectorsPerTile) == 0, "a panel is whole tiles");
+    Value *zero = b.getInt64(0);
+    Value *rowBegin = b.CreateSelect(byColumns, zero, b.CreateMul(f->getArg(1), b.getInt64(kGemmRows)));
+    Value *rowEnd = b.CreateSelect(byColumns, M, smin(b, b.CreateMul(f->getArg(2), b.getInt64(kGemmRows)), M));
+    Value *colBegin = b.CreateSelect(byColumns, b.CreateMul(f->getArg(1), b.getInt64(kGemmColumns)), zero);
+    Value *colEnd = b.CreateSelect(byColumns, smin(b, b.CreateMul(f->getArg(2), b.getInt64(kGemmColumns)), N), N);
 
     // Row blocks of kBlockRows (this task's rows only) outside, K blocks
-    // inside them, then column panels, then row tiles: the GotoBLAS loop
-    // nest. A row block's strip of A for one K block is packed into tiles of
-    // kGemmRows rows (element k of row r at k * kGemmRows + r), so a tile
-    // reads one contiguous stream whatever A's strides; each column panel of
-    // B for the K block is packed into kBlockK x 2 vectors. A tile's first K
-    // block starts its accumulators at zero, later blocks reload them from
-    // C, which holds exactly the partial sums: each element of C is still
-    // one FMA chain in k order, as without blocks. When the row block is
-    // done, the epilogue (if any) runs over its rows of C while they are in
+    // inside them, then column panels (this task's columns only), then row
+    // tiles (tileRows): the GotoBLAS loop nest. A row block's strip of A
+    // for one K block is packed into its row tiles (element k of row r at
+    // k * rows + r), so a tile reads one contiguous stream whatever A's
+    // strides; each column panel of B for the K block is packed into
+    // kBlockK x 2 vectors. A tile's first K block starts its accumulators
+    // at zero, later blocks reload them from C, which holds exactly the
+    // partial sums: each element of C is still one FMA chain in k order, as
+    // without blocks. When the row block is done, the epilogue (if any)
+    // runs over its rows of this task's columns of C while they are in
     // cache.
     llvm::Type *packedBTy = llvm::ArrayType::get(element_, kBlockK * static_cast<uint64_t>(columns));
     llvm::AllocaInst *packedB = b.CreateAlloca(packedBTy, nullptr, "packed.b");
@@ -120,7 +139,7 @@ public:
     Value *adjacentA = b.CreateOr(b.CreateICmpEQ(csA, b.getInt64(1)), b.CreateICmpEQ(rsA, b.getInt64(1)));
     b.CreateCondBr(b.CreateAnd(small, b.CreateAnd(adjacentA, b.CreateICmpEQ(csB, b.getInt64(1)))), directBB, packedBB);
     b.SetInsertPoint(directBB);
-    direct(b, f, {M, N, K, A, B, C, rsA, csA, rsB, epilogue, epilogueArgs}, rowBegin, rowEnd);
+    direct(b, f, {M, N, K, A, B, C, rsA, csA, rsB, epilogue, epilogueArgs}, rowBegin, rowEnd, colBegin, colEnd);
     b.CreateBr(exitBB);
     b.SetInsertPoint(packedBB);
     loop(b, f, rowBegin, rowEnd, kBlockRows, [&](Value *i1) {
@@ -131,27 +150,22 @@ public:
         Value *first = b.CreateICmpEQ(block, b.getInt64(0));
         Value *strip = b.CreateGEP(element_, A, b.CreateAdd(b.CreateMul(i1, rsA), b.CreateMul(k0, csA)));
         b.CreateCall(packStrip(), {strip, packedA, mc, kc, rsA, csA});
-        loop(b, f, b.getInt64(0), N, columns, [&](Value *j0) {
+        loop(b, f, colBegin, colEnd, columns, [&](Value *j0) {
           Value *cols = smin(b, b.CreateSub(N, j0), b.getInt64(static_cast<uint64_t>(columns)));
           Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
           Value *panel = b.CreateGEP(element_, B, b.CreateAdd(b.CreateMul(k0, rsB), b.CreateMul(j0, csB)));
           b.CreateCall(packPanel(), {panel, packedB, kc, rsB, csB, cols});
-          loop(b, f, b.getInt64(0), mc, kGemmRows, [&](Value *i0) {
-            Value *rows = smin(b, b.CreateSub(mc, i0), b.getInt64(kGemmRows));
+          loopBy(b, f, b.getInt64(0), mc, [&](Value *i0) {
+            Value *rows = tileRows(b, b.CreateSub(mc, i0));
             Value *a = b.CreateGEP(element_, packedA, b.CreateMul(i0, kc));
             Value *c = b.CreateGEP(element_, C, b.CreateAdd(b.CreateMul(b.CreateAdd(i1, i0), N), j0));
             callTile(b, f, rows, full, false, {a, packedB, c, kc, N, cols, first});
+            return rows;
           });
         });
       });
-      // The epilogue over rows [i1, i1 + mc) of C.
-      BasicBlock *call = BasicBlock::Create(context_, "epilogue", f);
-      BasicBlock *next = BasicBlock::Create(context_, "epilogue.done", f);
-      b.CreateCondBr(b.CreateIsNull(epilogue), next, call);
-      b.SetInsertPoint(call);
-      b.CreateCall(epilogueType(context_), epilogue, {epilogueArgs, C, i1, b.CreateAdd(i1, mc)});
-      b.CreateBr(next);
-      b.SetInsertPoint(next);
+      // The epilogue over rows [i1, i1 + mc) of this task's columns of C.
+      callEpilogue(b, epilogue, epilogueArgs, C, i1, b.CreateAdd(i1, mc), colBegin, colEnd);
     });
     b.CreateBr(exitBB);
     b.SetInsertPoint(exitBB);
@@ -161,6 +175,19 @@ public:
 
 private:
   llvm::Type *i64Ty() { return llvm::Type::getInt64Ty(context_); }
+
+  // if (epilogue) epilogue(args, C, r0, r1, c0, c1).
+  void callEpilogue(llvm::IRBuilder<> &b, Value *epilogue, Value *args, Value *C, Value *r0, Value *r1, Value *c0,
+                    Value *c1) {
+    llvm::Function *f = b.GetInsertBlock()->getParent();
+    BasicBlock *call = BasicBlock::Create(context_, "epilogue", f);
+    BasicBlock *next = BasicBlock::Create(context_, "epilogue.done", f);
+    b.CreateCondBr(b.CreateIsNull(epilogue), next, call);
+    b.SetInsertPoint(call);
+    b.CreateCall(epilogueType(context_), epilogue, {args, C, r0, r1, c0, c1});
+    b.CreateBr(next);
+    b.SetInsertPoint(next);
+  }
 
   // switch (rows) to the tile kernel for that many rows, full or masked
   // (tile()), called with `args`.
@@ -188,40 +215,29 @@ private:
     Value *M, *N, *K, *A, *B, *C, *rsA, *csA, *rsB, *epilogue, *epilogueArgs;
   };
 
-  // Rows [rowBegin, rowEnd) of a small product whose A has adjacent rows or
-  // columns and whose B has adjacent columns, without packing: column
-  // panels outside (a panel of B, K x 2 vectors, stays in L1), row tiles
-  // inside, each tile reading A and B in place over the whole of K. The
-  // rows are cut into tiles of kGemmRows, except that the last 7..11 rows
-  // are split into two near halves (32 rows: 6, 6, 6, 6, 4, 4), as a tile of
-  // one or two rows has too few accumulators to hide the FMA's latency.
-  // Every element is the same chain as with packing (K is one block).
-  void direct(llvm::IRBuilder<> &b, llvm::Function *f, const Operands &o, Value *rowBegin, Value *rowEnd) {
+  // Rows [rowBegin, rowEnd) and columns [colBegin, colEnd) of a small
+  // product whose A has adjacent rows or columns and whose B has adjacent
+  // columns, without packing: column panels outside (a panel of B, K x 2
+  // vectors, stays in L1), row tiles (tileRows) inside, each tile reading A
+  // and B in place over the whole of K. Every element is the same chain as
+  // with packing (K is one block).
+  void direct(llvm::IRBuilder<> &b, llvm::Function *f, const Operands &o, Value *rowBegin, Value *rowEnd,
+              Value *colBegin, Value *colEnd) {
     const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
-    Value *R = b.getInt64(kGemmRows);
-    loop(b, f, b.getInt64(0), o.N, columns, [&](Value *j0) {
+    loop(b, f, colBegin, colEnd, columns, [&](Value *j0) {
       Value *cols = smin(b, b.CreateSub(o.N, j0), b.getInt64(static_cast<uint64_t>(columns)));
       Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
       Value *panel = b.CreateGEP(element_, o.B, j0);
       // A tile of `rows` rows at i0, then the next at i0 + rows.
       loopBy(b, f, rowBegin, rowEnd, [&](Value *i0) {
-        Value *rest = b.CreateSub(rowEnd, i0);
-        Value *half = b.CreateAShr(b.CreateAdd(rest, b.getInt64(1)), b.getInt64(1));
-        Value *rows = b.CreateSelect(b.CreateICmpSGE(rest, b.getInt64(2 * kGemmRows)), R,
-                                     b.CreateSelect(b.CreateICmpSGT(rest, R), half, rest));
+        Value *rows = tileRows(b, b.CreateSub(rowEnd, i0));
         Value *a = b.CreateGEP(element_, o.A, b.CreateMul(i0, o.rsA));
         Value *c = b.CreateGEP(element_, o.C, b.CreateAdd(b.CreateMul(i0, o.N), j0));
         callTile(b, f, rows, full, true, {a, panel, c, o.K, o.N, cols, o.rsA, o.csA, o.rsB});
         return rows;
       });
     });
-    BasicBlock *call = BasicBlock::Create(context_, "direct.epilogue", f);
-    BasicBlock *next = BasicBlock::Create(context_, "direct.epilogue.done", f);
-    b.CreateCondBr(b.CreateIsNull(o.epilogue), next, call);
-    b.SetInsertPoint(call);
-    b.CreateCall(epilogueType(context_), o.epilogue, {o.epilogueArgs, o.C, rowBegin, rowEnd});
-    b.CreateBr(next);
-    b.SetInsertPoint(next);
+    callEpilogue(b, o.epilogue, o.epilogueArgs, o.C, rowBegin, rowEnd, colBegin, colEnd);
   }
 
   std::string helperName(const std::string &suffix) const {
@@ -384,10 +400,10 @@ private:
   }
 
   // void strip(ptr A, ptr out, i64 mc, i64 kc, i64 rsA, i64 csA): the first
-  // mc rows and kc columns of A (A[i][k] at i * rsA + k * csA) into tiles of
-  // kGemmRows rows, tile t at t * kGemmRows * kc and its element (k, r) at
-  // k * kGemmRows + r. A short last tile leaves its missing rows unwritten:
-  // the kernel for its row count never reads them.
+  // mc rows and kc columns of A (A[i][k] at i * rsA + k * csA) into the row
+  // tiles the task cuts them into (tileRows), the tile of `rows` rows at i0
+  // taking out[i0 * kc, (i0 + rows) * kc) with its element (k, r) at
+  // k * rows + r.
   llvm::Function *packStrip() {
     if (llvm::Function *existing = module_.getFunction(helperName("strip"))) return existing;
     llvm::Function *f = helper("strip", {ptr_, ptr_, i64Ty(), i64Ty(), i64Ty(), i64Ty()}, 2);
@@ -395,8 +411,8 @@ private:
     Value *A = f->getArg(0), *out = f->getArg(1), *mc = f->getArg(2), *kc = f->getArg(3);
     Value *rsA = f->getArg(4), *csA = f->getArg(5);
     Value *R = b.getInt64(kGemmRows);
-    loop(b, f, b.getInt64(0), mc, kGemmRows, [&](Value *i0) {
-      Value *rows = smin(b, b.CreateSub(mc, i0), R);
+    loopBy(b, f, b.getInt64(0), mc, [&](Value *i0) {
+      Value *rows = tileRows(b, b.CreateSub(mc, i0));
       Value *tileOut = b.CreateGEP(element_, out, b.CreateMul(i0, kc));
       Value *tileIn = b.CreateGEP(element_, A, b.CreateMul(i0, rsA));
       BasicBlock *fullBB = BasicBlock::Create(context_, "strip.full", f);
@@ -462,7 +478,7 @@ private:
       b.CreateBr(next);
       b.SetInsertPoint(partBB);
       loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
-        Value *column = b.CreateMul(k, csA), *to = b.CreateMul(k, R);
+        Value *column = b.CreateMul(k, csA), *to = b.CreateMul(k, rows);
         loop(b, f, b.getInt64(0), rows, 1, [&](Value *r) {
           Value *x = b.CreateLoad(element_, b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(r, rsA), column)));
           b.CreateStore(x, b.CreateGEP(element_, tileOut, b.CreateAdd(to, r)));
@@ -470,13 +486,14 @@ private:
       });
       b.CreateBr(next);
       b.SetInsertPoint(next);
+      return rows;
     });
     b.CreateRetVoid();
     return f;
   }
 
   // void tile(ptr A, ptr B, ptr C, i64 kc, i64 N, i64 cols, i1 first):
-  // C[r][j] (+)= sum_k A[k * kGemmRows + r] * B[k][j] over kc steps of k,
+  // C[r][j] (+)= sum_k A[k * rows + r] * B[k][j] over kc steps of k,
   // for `rows` rows and the tile's columns (the first `cols` of them when
   // masked); A is a packed tile of a strip, B a packed panel (rows 2
   // vectors apart), C has row stride N. With `first` the sums start at
@@ -503,7 +520,7 @@ private:
     auto argOr = [&](unsigned i, int64_t constant) {
       return direct ? static_cast<Value *>(f->getArg(i)) : b.getInt64(static_cast<uint64_t>(constant));
     };
-    Value *rowStrideA = argOr(6, 1), *kStrideA = argOr(7, kGemmRows), *rowStrideB = argOr(8, columns);
+    Value *rowStrideA = argOr(6, 1), *kStrideA = argOr(7, rows), *rowStrideB = argOr(8, columns);
 
     std::vector<Value *> masks;
     if (masked) masks = columnMasks(b, cols);
@@ -573,14 +590,14 @@ llvm::StructType *gemmArgsType(llvm::LLVMContext &context) {
   if (auto *existing = llvm::StructType::getTypeByName(context, "dlc.gemm.args")) return existing;
   auto *i64 = llvm::Type::getInt64Ty(context);
   auto *ptr = llvm::PointerType::get(context, 0);
-  return llvm::StructType::create(context, {i64, i64, i64, ptr, ptr, ptr, i64, i64, i64, i64, ptr, ptr},
+  return llvm::StructType::create(context, {i64, i64, i64, ptr, ptr, ptr, i64, i64, i64, i64, ptr, ptr, i64},
                                    "dlc.gemm.args");
 }
 
 llvm::FunctionType *epilogueType(llvm::LLVMContext &context) {
   auto *i64 = llvm::Type::getInt64Ty(context);
   auto *ptr = llvm::PointerType::get(context, 0);
-  return llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptr, ptr, i64, i64}, false);
+  return llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptr, ptr, i64, i64, i64, i64}, false);
 }
 
 llvm::Function *gemmTask(llvm::Module &module, DType dtype) { return GemmBuilder(module, dtype).task(); }

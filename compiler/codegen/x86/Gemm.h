@@ -17,16 +17,24 @@
 // element's chain.
 //
 // An epilogue may follow: a function given in the record, called with its
-// own argument record, C and a range of rows [r0, r1) of C once those rows
-// hold their products, on the thread that computed them (so an elementwise
-// op on the product runs while its rows are in cache, and on every thread).
+// own argument record, C and a block of C (rows [r0, r1), columns [c0, c1))
+// once it holds its products, on the thread that computed them (so an
+// elementwise op on the product runs while its block is in cache, and on
+// every thread).
 //
-// The entry point is a dl_parallel_for task over blocks of kGemmRows rows:
+// The entry point is a dl_parallel_for task over blocks of kGemmRows rows,
+// or, when the record's byColumns is not 0, over panels of kGemmColumns
+// columns:
 //   void dlc.gemm.<dtype>(ptr args, i64 firstBlock, i64 endBlock)
 // with `args` pointing at a record {i64 M, N, K; ptr A, B, C; i64 rsA, csA,
-// rsB, csB; ptr epilogue, epilogueArgs}: A[i][k] at A + i * rsA + k * csA,
-// B[k][j] at B + k * rsB + j * csB; epilogue null for none, else
-//   void epilogue(ptr epilogueArgs, ptr C, i64 r0, i64 r1)
+// rsB, csB; ptr epilogue, epilogueArgs; i64 byColumns}: A[i][k] at A + i *
+// rsA + k * csA, B[k][j] at B + k * rsB + j * csB; epilogue null for none,
+// else
+//   void epilogue(ptr epilogueArgs, ptr C, i64 r0, i64 r1, i64 c0, i64 c1)
+// Splitting the columns suits a product with many more columns than rows
+// (the forward pass's X @ W at a small batch): each thread then packs only
+// its own panels of B, and the rows of A, which are fewer, are packed by
+// each.
 #pragma once
 
 #include <llvm/IR/DerivedTypes.h>
@@ -38,12 +46,15 @@
 namespace dlc::codegen::x86 {
 
 inline constexpr int kGemmRows = 6;
+// Columns of a tile and of a panel of B: two AVX2 vectors of f32 (f64 tiles
+// are half as wide, so an f64 task's panel holds two of its tiles).
+inline constexpr int kGemmColumns = 16;
 
 // { i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, i64 rsA, i64 csA, i64 rsB, i64 csB,
-//   ptr epilogue, ptr epilogueArgs }
+//   ptr epilogue, ptr epilogueArgs, i64 byColumns }
 llvm::StructType *gemmArgsType(llvm::LLVMContext &context);
 
-// void (ptr epilogueArgs, ptr C, i64 r0, i64 r1)
+// void (ptr epilogueArgs, ptr C, i64 r0, i64 r1, i64 c0, i64 c1)
 llvm::FunctionType *epilogueType(llvm::LLVMContext &context);
 
 // The task for `dtype` (F32 or F64), created in `module` on first use.
