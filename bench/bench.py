@@ -144,6 +144,10 @@ def bench_training(args, out, workdir, name, steps, label):
     log(out, f"- dlc: {ours:.3f} ms/step (whole run minus a 0-step run, median of {args.runs}; every core)")
     log(out, f"- PyTorch {best[1]} thread(s), its best setting: {theirs:.3f} ms/step (training loop only)")
     log(out, f"- speed-up over PyTorch: {theirs / ours:.2f}x")
+    zero = statistics.median(dlc_zero)
+    paired = statistics.median(t / max(d - zero, 1e-9) for t, d in zip(torch_runs[best[1]], dlc_runs))
+    log(out, f"- the same, run by run (PyTorch's loop over dlc's in the same round, median of the rounds): "
+             f"{paired:.2f}x")
     log(out, f"- each run, seconds: dlc {' '.join(f'{t:.3f}' for t in dlc_runs)}; dlc with 0 steps "
              f"{' '.join(f'{t:.3f}' for t in dlc_zero)}; PyTorch with {best[1]} thread(s) "
              f"{' '.join(f'{t:.3f}' for t in torch_runs[best[1]])}")

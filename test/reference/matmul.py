@@ -63,3 +63,4 @@ scale = torch.rand(200) - 0.5
 grid("wideRelu", torch.relu((torch.rand(20, 300) @ torch.rand(300, 200)) * scale), 30)
 grid("wide64", product(20, 400, 150, torch.float64), 23)
 grid("wideTB", torch.rand(10, 300) @ torch.rand(400, 300).t(), 59)
+grid("wideDirect", product(64, 64, 256), 38)
