@@ -410,21 +410,21 @@ private:
     llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
     Value *A = f->getArg(0), *out = f->getArg(1), *mc = f->getArg(2), *kc = f->getArg(3);
     Value *rsA = f->getArg(4), *csA = f->getArg(5);
-    Value *R = b.getInt64(kGemmRows);
     loopBy(b, f, b.getInt64(0), mc, [&](Value *i0) {
       Value *rows = tileRows(b, b.CreateSub(mc, i0));
       Value *tileOut = b.CreateGEP(element_, out, b.CreateMul(i0, kc));
       Value *tileIn = b.CreateGEP(element_, A, b.CreateMul(i0, rsA));
-      BasicBlock *fullBB = BasicBlock::Create(context_, "strip.full", f);
-      BasicBlock *partBB = BasicBlock::Create(context_, "strip.part", f);
+      // A[r][k] of this tile, and where the packed tile keeps it.
+      auto from = [&](Value *r, Value *k) {
+        return b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(r, rsA), b.CreateMul(k, csA)));
+      };
+      auto to = [&](Value *r, Value *k) { return b.CreateGEP(element_, tileOut, b.CreateAdd(b.CreateMul(k, rows), r)); };
       BasicBlock *next = BasicBlock::Create(context_, "strip.next", f);
-      b.CreateCondBr(b.CreateICmpEQ(rows, R), fullBB, partBB);
-      b.SetInsertPoint(fullBB);
       if (lanes_ == 8) {
-        // A full f32 tile whose rows or columns are adjacent goes by vectors:
-        // a vector of 8 stored for each k writes the tile's kGemmRows values
-        // and 8 - kGemmRows that the next k's store (or the next tile, or the
-        // slack after packed.a) overwrites, so k ascends.
+        // An f32 tile whose rows or columns are adjacent goes by vectors: a
+        // vector of 8 stored for each k writes the tile's `rows` values and
+        // 8 - rows that the next k's store (or the next tile, or the slack
+        // after packed.a) overwrites, so k ascends.
         static_assert(kGemmRows <= 8, "a tile's column of A fits in one vector");
         BasicBlock *rowsBB = BasicBlock::Create(context_, "strip.rows", f);
         BasicBlock *notRowsBB = BasicBlock::Create(context_, "strip.notrows", f);
@@ -432,26 +432,24 @@ private:
         BasicBlock *scalarBB = BasicBlock::Create(context_, "strip.scalar", f);
         const llvm::Align align(4);
         llvm::Constant *zero = llvm::Constant::getNullValue(vector_);
-        auto storeColumn = [&](Value *k, Value *column) {
-          b.CreateAlignedStore(column, b.CreateGEP(element_, tileOut, b.CreateMul(k, R)), align);
-        };
+        auto storeColumn = [&](Value *k, Value *column) { b.CreateAlignedStore(column, to(b.getInt64(0), k), align); };
         b.CreateCondBr(b.CreateICmpEQ(csA, b.getInt64(1)), rowsBB, notRowsBB);
-        // Rows adjacent along k (A row-major): 8 x 8 blocks transposed.
+        // Rows adjacent along k (A row-major): 8 x 8 blocks transposed, the
+        // rows past the tile's read as its last row (their lanes are junk
+        // the next stores overwrite).
         b.SetInsertPoint(rowsBB);
         Value *kBlocks = b.CreateAnd(kc, b.getInt64(~uint64_t(7)));
+        Value *lastRow = b.CreateSub(rows, b.getInt64(1));
         loop(b, f, b.getInt64(0), kBlocks, 8, [&](Value *k0) {
           Value *block[8];
           for (int r = 0; r < 8; ++r)
-            block[r] = r < kGemmRows ? b.CreateAlignedLoad(vector_, b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(b.getInt64(r), rsA), k0)), align)
+            block[r] = r < kGemmRows ? b.CreateAlignedLoad(vector_, from(smin(b, b.getInt64(r), lastRow), k0), align)
                                      : static_cast<Value *>(zero);
           transpose8x8(b, block);
           for (int c = 0; c < 8; ++c) storeColumn(b.CreateAdd(k0, b.getInt64(static_cast<uint64_t>(c))), block[c]);
         });
         loop(b, f, kBlocks, kc, 1, [&](Value *k) {
-          for (int r = 0; r < kGemmRows; ++r) {
-            Value *x = b.CreateLoad(element_, b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(b.getInt64(r), rsA), k)));
-            b.CreateStore(x, b.CreateGEP(element_, tileOut, b.CreateAdd(b.CreateMul(k, R), b.getInt64(r))));
-          }
+          loop(b, f, b.getInt64(0), rows, 1, [&](Value *r) { b.CreateStore(b.CreateLoad(element_, from(r, k)), to(r, k)); });
         });
         b.CreateBr(next);
         // A tile's column adjacent (A a transposed view): one masked load per k.
@@ -459,30 +457,16 @@ private:
         b.CreateCondBr(b.CreateICmpEQ(rsA, b.getInt64(1)), columnsBB, scalarBB);
         b.SetInsertPoint(columnsBB);
         std::vector<llvm::Constant *> lane;
-        for (unsigned l = 0; l < lanes_; ++l) lane.push_back(b.getInt1(l < kGemmRows));
-        llvm::Constant *inTile = llvm::ConstantVector::get(lane);
+        for (unsigned l = 0; l < lanes_; ++l) lane.push_back(b.getInt64(l));
+        Value *inTile = b.CreateICmpSLT(llvm::ConstantVector::get(lane), b.CreateVectorSplat(lanes_, rows));
         loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
-          Value *src = b.CreateGEP(element_, tileIn, b.CreateMul(k, csA));
-          storeColumn(k, b.CreateMaskedLoad(vector_, src, align, inTile, zero));
+          storeColumn(k, b.CreateMaskedLoad(vector_, from(b.getInt64(0), k), align, inTile, zero));
         });
         b.CreateBr(next);
         b.SetInsertPoint(scalarBB);
       }
       loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
-        Value *column = b.CreateMul(k, csA), *to = b.CreateMul(k, R);
-        for (int r = 0; r < kGemmRows; ++r) {
-          Value *x = b.CreateLoad(element_, b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(b.getInt64(r), rsA), column)));
-          b.CreateStore(x, b.CreateGEP(element_, tileOut, b.CreateAdd(to, b.getInt64(r))));
-        }
-      });
-      b.CreateBr(next);
-      b.SetInsertPoint(partBB);
-      loop(b, f, b.getInt64(0), kc, 1, [&](Value *k) {
-        Value *column = b.CreateMul(k, csA), *to = b.CreateMul(k, rows);
-        loop(b, f, b.getInt64(0), rows, 1, [&](Value *r) {
-          Value *x = b.CreateLoad(element_, b.CreateGEP(element_, tileIn, b.CreateAdd(b.CreateMul(r, rsA), column)));
-          b.CreateStore(x, b.CreateGEP(element_, tileOut, b.CreateAdd(to, r)));
-        });
+        loop(b, f, b.getInt64(0), rows, 1, [&](Value *r) { b.CreateStore(b.CreateLoad(element_, from(r, k)), to(r, k)); });
       });
       b.CreateBr(next);
       b.SetInsertPoint(next);
