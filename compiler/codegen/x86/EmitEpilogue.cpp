@@ -133,35 +133,21 @@ void Emitter::emitMatMulKernel(const ir::Op &op) {
     }
     Value *N = field(3 * n, b_.getInt64Ty(), out.dims[1]);
     RtTensor c{dtype, C, {}};
-    // Rows [r0, r1) of columns [c0, c1). Whole rows (the GEMM split by
-    // rows) take a loop of its own from 0 to N, which is a constant when
-    // the shape is known: the vectorised loop then needs no run-time
-    // checks of its trip count.
-    auto block = [&](Value *c0, Value *c1) {
-      loop(epilogue->getArg(2), epilogue->getArg(3), [&](Value *i) {
-        loop(c0, c1, [&](Value *j) {
-          Value *at = b_.CreateAdd(b_.CreateMul(i, N), j);
-          std::vector<Value *> elements;
-          for (size_t k = 0; k < n; ++k) {
-            RtTensor t{extras[k]->type.dtype, data[k], {}};
-            elements.push_back(loadElement(t, b_.CreateAdd(b_.CreateMul(i, rowStride[k]), b_.CreateMul(j, columnStride[k]))));
-          }
-          storeElement(c, at, evaluate(loadElement(c, at), elements));
-        });
+    // Rows [r0, r1) of columns [c0, c1). (A second loop nest for whole
+    // rows, whose constant N spares the vectorised loop its run-time
+    // checks, saved 0.3 % of the digits MLP's instructions and cost 2.8 %
+    // more of dlc's on examples/digits.dl.)
+    loop(epilogue->getArg(2), epilogue->getArg(3), [&](Value *i) {
+      loop(epilogue->getArg(4), epilogue->getArg(5), [&](Value *j) {
+        Value *at = b_.CreateAdd(b_.CreateMul(i, N), j);
+        std::vector<Value *> elements;
+        for (size_t k = 0; k < n; ++k) {
+          RtTensor t{extras[k]->type.dtype, data[k], {}};
+          elements.push_back(loadElement(t, b_.CreateAdd(b_.CreateMul(i, rowStride[k]), b_.CreateMul(j, columnStride[k]))));
+        }
+        storeElement(c, at, evaluate(loadElement(c, at), elements));
       });
-    };
-    Value *c0 = epilogue->getArg(4), *c1 = epilogue->getArg(5);
-    llvm::BasicBlock *wholeBB = llvm::BasicBlock::Create(llvm_, "whole.rows", epilogue);
-    llvm::BasicBlock *partBB = llvm::BasicBlock::Create(llvm_, "columns", epilogue);
-    llvm::BasicBlock *doneBB = llvm::BasicBlock::Create(llvm_, "done", epilogue);
-    b_.CreateCondBr(b_.CreateAnd(b_.CreateICmpEQ(c0, i64(0)), b_.CreateICmpEQ(c1, N)), wholeBB, partBB);
-    b_.SetInsertPoint(wholeBB);
-    block(i64(0), N);
-    b_.CreateBr(doneBB);
-    b_.SetInsertPoint(partBB);
-    block(c0, c1);
-    b_.CreateBr(doneBB);
-    b_.SetInsertPoint(doneBB);
+    });
     b_.CreateRetVoid();
     main_ = mainFunction;
   }
