@@ -64,3 +64,8 @@ grid("wideRelu", torch.relu((torch.rand(20, 300) @ torch.rand(300, 200)) * scale
 grid("wide64", product(20, 400, 150, torch.float64), 23)
 grid("wideTB", torch.rand(10, 300) @ torch.rand(400, 300).t(), 59)
 grid("wideDirect", product(64, 64, 256), 38)
+tall = product(800, 300, 20)
+for ii in range(115):
+    i = min(7 * ii, 799)
+    for j in range(20):
+        print("tall", i, j, f"{float(tall[i, j])!r}")
