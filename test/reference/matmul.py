@@ -69,3 +69,5 @@ for ii in range(115):
     i = min(7 * ii, 799)
     for j in range(20):
         print("tall", i, j, f"{float(tall[i, j])!r}")
+grid("shared", product(100, 300, 120), 18)
+grid("sharedTB64", torch.rand(50, 300).double() @ torch.rand(130, 300).double().t(), 19)

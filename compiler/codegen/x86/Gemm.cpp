@@ -74,6 +74,17 @@ Value *tileRows(llvm::IRBuilder<> &b, Value *rest) {
                         b.CreateSelect(b.CreateICmpSGT(rest, R), half, rest));
 }
 
+// K in max(1, ceil(K / kBlockK)) blocks of equal size (the last may be
+// shorter): with K = 0 one empty block writes the zeros. {blocks, blockK}.
+std::pair<Value *, Value *> kBlocks(llvm::IRBuilder<> &b, Value *K) {
+  Value *blocks = b.CreateSDiv(b.CreateAdd(K, b.getInt64(kBlockK - 1)), b.getInt64(kBlockK));
+  blocks = b.CreateSelect(b.CreateICmpSLT(blocks, b.getInt64(1)), b.getInt64(1), blocks);
+  return {blocks, b.CreateSDiv(b.CreateAdd(K, b.CreateSub(blocks, b.getInt64(1))), blocks)};
+}
+
+// Columns of a tile of `dtype`: two AVX2 vectors.
+int64_t tileColumns(DType dtype) { return static_cast<int64_t>(kVectorBytes / (dtype == DType::F64 ? 8 : 4)) * kVectorsPerTile; }
+
 class GemmBuilder {
 public:
   GemmBuilder(llvm::Module &module, DType dtype)
@@ -131,11 +142,9 @@ public:
     llvm::Type *packedATy = llvm::ArrayType::get(element_, kBlockK * static_cast<uint64_t>(blockRows) + lanes_);
     llvm::AllocaInst *packedA = b.CreateAlloca(packedATy, nullptr, "packed.a");
     packedA->setAlignment(llvm::Align(64));
-    // max(1, ceil(K / kBlockK)) blocks of equal size (the last may be
-    // shorter): with K = 0 one empty block writes the zeros.
-    Value *blocks = b.CreateSDiv(b.CreateAdd(K, b.getInt64(kBlockK - 1)), b.getInt64(kBlockK));
-    blocks = b.CreateSelect(b.CreateICmpSLT(blocks, b.getInt64(1)), b.getInt64(1), blocks);
-    Value *blockK = b.CreateSDiv(b.CreateAdd(K, b.CreateSub(blocks, b.getInt64(1))), blocks);
+    auto [blocks, blockK] = kBlocks(b, K);
+    Value *shared = field(13, ptr_, "shared.b");
+    Value *panelsOfN = b.CreateSDiv(b.CreateAdd(N, b.getInt64(columns - 1)), b.getInt64(columns));
     BasicBlock *directBB = BasicBlock::Create(context_, "direct", f);
     BasicBlock *packedBB = BasicBlock::Create(context_, "packed", f);
     BasicBlock *exitBB = BasicBlock::Create(context_, "exit", f);
@@ -157,13 +166,23 @@ public:
         loop(b, f, colBegin, colEnd, columns, [&](Value *j0) {
           Value *cols = smin(b, b.CreateSub(N, j0), b.getInt64(static_cast<uint64_t>(columns)));
           Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
+          // The panel packed by packTask() before, or packed here.
+          Value *sharedPanel = b.CreateGEP(element_, shared,
+                                           panelOffset(b, block, b.CreateSDiv(j0, b.getInt64(columns)), panelsOfN, blockK));
+          BasicBlock *packBB = BasicBlock::Create(context_, "pack.panel", f);
+          BasicBlock *readyBB = BasicBlock::Create(context_, "panel.ready", f);
+          b.CreateCondBr(b.CreateIsNull(shared), packBB, readyBB);
+          b.SetInsertPoint(packBB);
           Value *panel = b.CreateGEP(element_, B, b.CreateAdd(b.CreateMul(k0, rsB), b.CreateMul(j0, csB)));
           b.CreateCall(packPanel(), {panel, packedB, kc, rsB, csB, cols});
+          b.CreateBr(readyBB);
+          b.SetInsertPoint(readyBB);
+          Value *panelB = b.CreateSelect(b.CreateIsNull(shared), packedB, sharedPanel);
           loopBy(b, f, b.getInt64(0), mc, [&](Value *i0) {
             Value *rows = tileRows(b, b.CreateSub(mc, i0));
             Value *a = b.CreateGEP(element_, packedA, b.CreateMul(i0, kc));
             Value *c = b.CreateGEP(element_, C, b.CreateAdd(b.CreateMul(b.CreateAdd(i1, i0), N), j0));
-            callTile(b, f, rows, full, false, {a, packedB, c, kc, N, cols, first});
+            callTile(b, f, rows, full, false, {a, panelB, c, kc, N, cols, first});
             return rows;
           });
         });
@@ -177,8 +196,45 @@ public:
     return f;
   }
 
+  // void dlc.gemm.<dtype>.share(ptr args, i64 first, i64 end): packs the
+  // panels [first, end) of B (unit u: K block u / panels, column panel
+  // u % panels) into the record's shared buffer, where the task reads them.
+  llvm::Function *packTask() {
+    std::string name = helperName("share");
+    if (llvm::Function *existing = module_.getFunction(name)) return existing;
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_), {ptr_, i64Ty(), i64Ty()}, false);
+    llvm::Function *f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module_);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
+    llvm::StructType *argsTy = gemmArgsType(context_);
+    auto field = [&](unsigned i, llvm::Type *t) { return b.CreateLoad(t, b.CreateStructGEP(argsTy, f->getArg(0), i)); };
+    Value *N = field(1, i64Ty()), *K = field(2, i64Ty()), *B = field(4, ptr_);
+    Value *rsB = field(8, i64Ty()), *csB = field(9, i64Ty()), *shared = field(13, ptr_);
+    const int64_t columns = tileColumns(dtype_);
+    auto [blocks, blockK] = kBlocks(b, K);
+    (void)blocks;
+    Value *panels = b.CreateSDiv(b.CreateAdd(N, b.getInt64(columns - 1)), b.getInt64(columns));
+    loop(b, f, f->getArg(1), f->getArg(2), 1, [&](Value *u) {
+      Value *block = b.CreateSDiv(u, panels), *p = b.CreateSRem(u, panels);
+      Value *k0 = b.CreateMul(block, blockK), *j0 = b.CreateMul(p, b.getInt64(columns));
+      Value *kc = smin(b, b.CreateSub(K, k0), blockK);
+      Value *cols = smin(b, b.CreateSub(N, j0), b.getInt64(columns));
+      Value *from = b.CreateGEP(element_, B, b.CreateAdd(b.CreateMul(k0, rsB), b.CreateMul(j0, csB)));
+      b.CreateCall(packPanel(), {from, b.CreateGEP(element_, shared, panelOffset(b, block, p, panels, blockK)), kc, rsB,
+                                 csB, cols});
+    });
+    b.CreateRetVoid();
+    return f;
+  }
+
 private:
   llvm::Type *i64Ty() { return llvm::Type::getInt64Ty(context_); }
+
+  // Where panel p of K block `block` starts in the shared buffer: every
+  // panel takes blockK rows of tileColumns.
+  Value *panelOffset(llvm::IRBuilder<> &b, Value *block, Value *p, Value *panels, Value *blockK) {
+    return b.CreateMul(b.CreateAdd(b.CreateMul(block, panels), p), b.CreateMul(blockK, b.getInt64(tileColumns(dtype_))));
+  }
 
   // if (epilogue) epilogue(args, C, r0, r1, c0, c1).
   void callEpilogue(llvm::IRBuilder<> &b, Value *epilogue, Value *args, Value *C, Value *r0, Value *r1, Value *c0,
@@ -578,7 +634,7 @@ llvm::StructType *gemmArgsType(llvm::LLVMContext &context) {
   if (auto *existing = llvm::StructType::getTypeByName(context, "dlc.gemm.args")) return existing;
   auto *i64 = llvm::Type::getInt64Ty(context);
   auto *ptr = llvm::PointerType::get(context, 0);
-  return llvm::StructType::create(context, {i64, i64, i64, ptr, ptr, ptr, i64, i64, i64, i64, ptr, ptr, i64},
+  return llvm::StructType::create(context, {i64, i64, i64, ptr, ptr, ptr, i64, i64, i64, i64, ptr, ptr, i64, ptr},
                                    "dlc.gemm.args");
 }
 
@@ -589,5 +645,15 @@ llvm::FunctionType *epilogueType(llvm::LLVMContext &context) {
 }
 
 llvm::Function *gemmTask(llvm::Module &module, DType dtype) { return GemmBuilder(module, dtype).task(); }
+
+llvm::Function *gemmShareTask(llvm::Module &module, DType dtype) { return GemmBuilder(module, dtype).packTask(); }
+
+SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, Value *K, Value *N) {
+  auto [blocks, blockK] = kBlocks(b, K);
+  const int64_t columns = tileColumns(dtype);
+  Value *panels = b.CreateSDiv(b.CreateAdd(N, b.getInt64(columns - 1)), b.getInt64(columns));
+  Value *units = b.CreateMul(blocks, panels);
+  return {units, b.CreateMul(b.CreateMul(units, blockK), b.getInt64(columns))};
+}
 
 }  // namespace dlc::codegen::x86

@@ -27,7 +27,7 @@
 // columns:
 //   void dlc.gemm.<dtype>(ptr args, i64 firstBlock, i64 endBlock)
 // with `args` pointing at a record {i64 M, N, K; ptr A, B, C; i64 rsA, csA,
-// rsB, csB; ptr epilogue, epilogueArgs; i64 byColumns}: A[i][k] at A + i *
+// rsB, csB; ptr epilogue, epilogueArgs; i64 byColumns; ptr sharedB}: A[i][k] at A + i *
 // rsA + k * csA, B[k][j] at B + k * rsB + j * csB; epilogue null for none,
 // else
 //   void epilogue(ptr epilogueArgs, ptr C, i64 r0, i64 r1, i64 c0, i64 c1)
@@ -38,6 +38,7 @@
 #pragma once
 
 #include <llvm/IR/DerivedTypes.h>
+#include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Function.h>
 #include <llvm/IR/Module.h>
 
@@ -51,7 +52,7 @@ inline constexpr int kGemmRows = 6;
 inline constexpr int kGemmColumns = 16;
 
 // { i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, i64 rsA, i64 csA, i64 rsB, i64 csB,
-//   ptr epilogue, ptr epilogueArgs, i64 byColumns }
+//   ptr epilogue, ptr epilogueArgs, i64 byColumns, ptr sharedB }
 llvm::StructType *gemmArgsType(llvm::LLVMContext &context);
 
 // void (ptr epilogueArgs, ptr C, i64 r0, i64 r1, i64 c0, i64 c1)
@@ -59,5 +60,17 @@ llvm::FunctionType *epilogueType(llvm::LLVMContext &context);
 
 // The task for `dtype` (F32 or F64), created in `module` on first use.
 llvm::Function *gemmTask(llvm::Module &module, DType dtype);
+
+// B packed once for every thread: when the record's sharedB is not null,
+// the task reads B's packed panels from it instead of packing its own.
+// The buffer is filled by a dl_parallel_for of the share task over
+// `units` (a K block by a column panel each), before the GEMM's:
+//   void dlc.gemm.<dtype>.share(ptr args, i64 firstUnit, i64 endUnit)
+struct SharedB {
+  llvm::Value *units;     // the share task's count
+  llvm::Value *elements;  // the buffer's size in elements of dtype
+};
+SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, llvm::Value *K, llvm::Value *N);
+llvm::Function *gemmShareTask(llvm::Module &module, DType dtype);
 
 }  // namespace dlc::codegen::x86
