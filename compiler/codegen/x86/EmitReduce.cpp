@@ -216,20 +216,15 @@ void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, V
   BasicBlock *done = BasicBlock::Create(llvm_, "gemm.done", main_);
   b_.CreateCondBr(parallelWork, parallel, serial);
   b_.SetInsertPoint(parallel);
-  // Split by rows, every thread would pack all of B: unless B is small
-  // enough for the unpacked path (32 Ki elements), it is packed once for
-  // all of them first, in parallel. Not when B is large (over 1 Mi
-  // elements): the packed copy then goes to memory and comes back, and
-  // n = 2048 ran no faster (1.04, 0.96-1.09, in alternating pairs); the
-  // 784 MLP, whose row-split products have B of 32-128 Ki elements, ran
-  // 0.96 (0.95-0.98) of the time.
+  // Split by rows, every thread would pack all of B: when that is worth it
+  // (x86::sharedB), B is packed once for all of them first, in parallel.
+  // The 784 MLP, whose row-split products have B of 32-128 Ki elements,
+  // ran 0.96 (0.95-0.98) of the time.
   BasicBlock *shareBB = BasicBlock::Create(llvm_, "gemm.share", main_);
   BasicBlock *splitBB = BasicBlock::Create(llvm_, "gemm.split", main_);
-  Value *sizeB = b_.CreateMul(inner, cols);
-  Value *shareB = b_.CreateAnd(b_.CreateICmpSGT(sizeB, i64(int64_t(32) * 1024)), b_.CreateICmpSLE(sizeB, i64(int64_t(1) << 20)));
-  b_.CreateCondBr(b_.CreateAnd(b_.CreateNot(byColumns), shareB), shareBB, splitBB);
-  b_.SetInsertPoint(shareBB);
   x86::SharedB share = x86::sharedB(b_, dtype, inner, cols);
+  b_.CreateCondBr(b_.CreateAnd(b_.CreateNot(byColumns), share.worth), shareBB, splitBB);
+  b_.SetInsertPoint(shareBB);
   Value *slot = entryAlloca(b_.getPtrTy(), nullptr, "shared.b");
   callChecked("dl_buffer_alloc", {ctx_, b_.CreateMul(share.elements, i64(elementSize(dtype))), slot});
   Value *buffer = b_.CreateLoad(b_.getPtrTy(), slot);

@@ -85,6 +85,16 @@ std::pair<Value *, Value *> kBlocks(llvm::IRBuilder<> &b, Value *K) {
 // Columns of a tile of `dtype`: two AVX2 vectors.
 int64_t tileColumns(DType dtype) { return static_cast<int64_t>(kVectorBytes / (dtype == DType::F64 ? 8 : 4)) * kVectorsPerTile; }
 
+// The column panels (tiles' widths) of N columns: ceil(N / columns).
+Value *panelCount(llvm::IRBuilder<> &b, Value *N, int64_t columns) {
+  return b.CreateSDiv(b.CreateAdd(N, b.getInt64(columns - 1)), b.getInt64(columns));
+}
+
+// A B of more elements than this is not packed up front for every thread
+// (sharedB): its packed copy would go to memory and come back, and n = 2048
+// ran no faster (1.04, 0.96-1.09, in alternating pairs).
+constexpr int64_t kSharedElements = int64_t(1) << 20;
+
 class GemmBuilder {
 public:
   GemmBuilder(llvm::Module &module, DType dtype)
@@ -111,7 +121,7 @@ public:
     Value *rsB = field(8, i64Ty(), "rsB"), *csB = field(9, i64Ty(), "csB");
     Value *epilogue = field(10, ptr_, "epilogue"), *epilogueArgs = field(11, ptr_, "epilogue.args");
     Value *byColumns = b.CreateICmpNE(field(12, i64Ty(), "by.columns"), b.getInt64(0));
-    const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
+    const int64_t columns = tileColumns(dtype_);
     // This task's part of C: blocks [begin, end) of kGemmRows rows and every
     // column, or panels [begin, end) of kGemmColumns columns and every row.
     static_assert(kGemmColumns % (kVectorBytes / 4 * kVectorsPerTile) == 0, "a panel is whole tiles");
@@ -144,7 +154,7 @@ public:
     packedA->setAlignment(llvm::Align(64));
     auto [blocks, blockK] = kBlocks(b, K);
     Value *shared = field(13, ptr_, "shared.b");
-    Value *panelsOfN = b.CreateSDiv(b.CreateAdd(N, b.getInt64(columns - 1)), b.getInt64(columns));
+    Value *panelsOfN = panelCount(b, N, columns);
     BasicBlock *directBB = BasicBlock::Create(context_, "direct", f);
     BasicBlock *packedBB = BasicBlock::Create(context_, "packed", f);
     BasicBlock *exitBB = BasicBlock::Create(context_, "exit", f);
@@ -213,7 +223,7 @@ public:
     const int64_t columns = tileColumns(dtype_);
     auto [blocks, blockK] = kBlocks(b, K);
     (void)blocks;
-    Value *panels = b.CreateSDiv(b.CreateAdd(N, b.getInt64(columns - 1)), b.getInt64(columns));
+    Value *panels = panelCount(b, N, columns);
     loop(b, f, f->getArg(1), f->getArg(2), 1, [&](Value *u) {
       Value *block = b.CreateSDiv(u, panels), *p = b.CreateSRem(u, panels);
       Value *k0 = b.CreateMul(block, blockK), *j0 = b.CreateMul(p, b.getInt64(columns));
@@ -283,7 +293,7 @@ private:
   // with packing (K is one block).
   void direct(llvm::IRBuilder<> &b, llvm::Function *f, const Operands &o, Value *rowBegin, Value *rowEnd,
               Value *colBegin, Value *colEnd) {
-    const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
+    const int64_t columns = tileColumns(dtype_);
     loop(b, f, colBegin, colEnd, columns, [&](Value *j0) {
       Value *cols = smin(b, b.CreateSub(o.N, j0), b.getInt64(static_cast<uint64_t>(columns)));
       Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
@@ -342,7 +352,7 @@ private:
     llvm::IRBuilder<> b(BasicBlock::Create(context_, "entry", f));
     Value *B = f->getArg(0), *out = f->getArg(1), *kc = f->getArg(2);
     Value *rsB = f->getArg(3), *csB = f->getArg(4), *cols = f->getArg(5);
-    const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
+    const int64_t columns = tileColumns(dtype_);
     const llvm::Align align(dtype_ == DType::F64 ? 8 : 4);
     std::vector<Value *> masks = columnMasks(b, cols);
     llvm::Constant *zero = llvm::Constant::getNullValue(vector_);
@@ -559,7 +569,7 @@ private:
     Value *N = f->getArg(4), *cols = f->getArg(5);
     Value *first = direct ? static_cast<Value *>(b.getTrue()) : f->getArg(6);
     const llvm::Align align(dtype_ == DType::F64 ? 8 : 4);
-    const int64_t columns = static_cast<int64_t>(lanes_) * kVectorsPerTile;
+    const int64_t columns = tileColumns(dtype_);
     // Where row k of the panel and A[r][k] are.
     auto argOr = [&](unsigned i, int64_t constant) {
       return direct ? static_cast<Value *>(f->getArg(i)) : b.getInt64(static_cast<uint64_t>(constant));
@@ -651,9 +661,11 @@ llvm::Function *gemmShareTask(llvm::Module &module, DType dtype) { return GemmBu
 SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, Value *K, Value *N) {
   auto [blocks, blockK] = kBlocks(b, K);
   const int64_t columns = tileColumns(dtype);
-  Value *panels = b.CreateSDiv(b.CreateAdd(N, b.getInt64(columns - 1)), b.getInt64(columns));
-  Value *units = b.CreateMul(blocks, panels);
-  return {units, b.CreateMul(b.CreateMul(units, blockK), b.getInt64(columns))};
+  Value *units = b.CreateMul(blocks, panelCount(b, N, columns));
+  // Over kDirectElements, B alone rules out the unpacked path, which packs nothing.
+  Value *size = b.CreateMul(K, N);
+  Value *worth = b.CreateAnd(b.CreateICmpSGT(size, b.getInt64(kDirectElements)), b.CreateICmpSLE(size, b.getInt64(kSharedElements)));
+  return {worth, units, b.CreateMul(b.CreateMul(units, blockK), b.getInt64(columns))};
 }
 
 }  // namespace dlc::codegen::x86

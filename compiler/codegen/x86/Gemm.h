@@ -67,6 +67,8 @@ llvm::Function *gemmTask(llvm::Module &module, DType dtype);
 // `units` (a K block by a column panel each), before the GEMM's:
 //   void dlc.gemm.<dtype>.share(ptr args, i64 firstUnit, i64 endUnit)
 struct SharedB {
+  llvm::Value *worth;     // i1: B is neither small enough for the unpacked
+                          // path nor so large that its copy leaves the caches
   llvm::Value *units;     // the share task's count
   llvm::Value *elements;  // the buffer's size in elements of dtype
 };
