@@ -99,6 +99,14 @@ int dl_parallel_for(dl_context *ctx, int64_t count, dl_task_fn fn, void *args) {
   return DL_OK;
 }
 
+int dl_parallel_for_chunks(dl_context *ctx, int64_t count, int chunks_per_thread, dl_task_fn fn, void *args) {
+  DL_CHECK_CONTEXT(ctx);
+  if (fn == nullptr || count < 0 || chunks_per_thread < 1)
+    return dl::fail(ctx, DL_ERR_ARG, "dl_parallel_for_chunks: null task, negative count or fewer than 1 chunk per thread");
+  ctx->pool.run(ctx->threads, count, fn, args, chunks_per_thread);
+  return DL_OK;
+}
+
 int dl_context_get_threads(const dl_context *ctx, int *out) {
   if (ctx == nullptr || out == nullptr)
     return DL_ERR_ARG;

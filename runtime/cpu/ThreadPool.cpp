@@ -99,10 +99,10 @@ void ThreadPool::runChunks(uint64_t generation) {
   }
 }
 
-bool ThreadPool::run(int threads, int64_t count, Task task, void *args) {
-  int chunks = static_cast<int>(count < threads ? count : threads);
-  if (chunks > static_cast<int>(kChunkMask))
-    chunks = static_cast<int>(kChunkMask);
+bool ThreadPool::run(int threads, int64_t count, Task task, void *args, int chunksPerThread) {
+  int64_t wanted = threads > 1 ? int64_t(threads) * chunksPerThread : 1;
+  int64_t chunks64 = count < wanted ? count : wanted;
+  int chunks = static_cast<int>(chunks64 < int64_t(kChunkMask) ? chunks64 : int64_t(kChunkMask));
   if (chunks <= 1) {
     if (count > 0)
       task(args, 0, count);

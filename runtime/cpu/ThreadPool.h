@@ -43,12 +43,14 @@ public:
   ThreadPool &operator=(const ThreadPool &) = delete;
   ~ThreadPool() { stop(); }
 
-  // Runs task over [0, count) in `threads` contiguous chunks of nearly equal
-  // size (fewer when count is smaller), chunk 0 on the calling thread, the
-  // others on whichever thread claims them first.
+  // Runs task over [0, count) in threads * chunksPerThread contiguous chunks
+  // of nearly equal size (fewer when count is smaller), chunk 0 on the
+  // calling thread, the others, in order, on whichever thread claims them
+  // first: with more than one chunk per thread, a thread the machine slows
+  // down runs fewer. With one thread, one chunk.
   // False if a worker thread could not be started (the loop then ran on the
   // calling thread alone, so the work is still done).
-  bool run(int threads, int64_t count, Task task, void *args);
+  bool run(int threads, int64_t count, Task task, void *args, int chunksPerThread = 1);
   // Joins the workers.
   void stop();
 

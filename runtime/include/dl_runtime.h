@@ -84,6 +84,10 @@ typedef void (*dl_task_fn)(void *args, int64_t begin, int64_t end);
  * who computes it, so results do not depend on the thread count. If worker
  * threads cannot be started the whole loop runs on the calling thread. */
 int dl_parallel_for(dl_context *ctx, int64_t count, dl_task_fn fn, void *args);
+/* Like dl_parallel_for, but in (threads x chunks_per_thread) contiguous
+ * chunks (at most count; one with a single thread), taken in order by
+ * whichever thread is free: a thread the machine slows down takes fewer. */
+int dl_parallel_for_chunks(dl_context *ctx, int64_t count, int chunks_per_thread, dl_task_fn fn, void *args);
 
 /* ---- Random number generator (PyTorch 1.13 CPU generator) ----------------
  *

@@ -1,6 +1,7 @@
-// dl_parallel_for: every iteration runs exactly once, in contiguous chunks,
-// whatever the thread count, and the pool survives many loops in a row and
-// a change of thread count; the caller runs the chunks no worker started.
+// dl_parallel_for and dl_parallel_for_chunks: every iteration runs exactly
+// once, in contiguous chunks, whatever the thread count, and the pool
+// survives many loops in a row and a change of thread count; the caller
+// runs the chunks no worker started, and a slow thread takes fewer.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -125,7 +126,56 @@ TEST_F(ParallelFor, CallerRunsChunksNoWorkerStarted) {
   EXPECT_GT(byCaller, 0);
 }
 
+// dl_parallel_for_chunks: threads x chunks_per_thread chunks (one with a
+// single thread, at most count), every iteration once.
+TEST_F(ParallelFor, ChunksPerThreadEveryIterationOnce) {
+  for (int threads : {1, 2, 3}) {
+    ASSERT_EQ(dl_context_set_threads(ctx_, threads), DL_OK);
+    for (int perThread : {1, 4}) {
+      for (int64_t count : {0, 1, 5, 7, 1000}) {
+        Hits hits(static_cast<size_t>(count));
+        ASSERT_EQ(dl_parallel_for_chunks(ctx_, count, perThread, countHits, &hits), DL_OK);
+        for (int64_t i = 0; i < count; ++i)
+          EXPECT_EQ(hits.counts[static_cast<size_t>(i)].load(), 1) << "threads " << threads << " count " << count;
+        int64_t wanted = threads > 1 ? threads * perThread : 1;
+        EXPECT_EQ(hits.calls.load(), count < wanted ? count : wanted)
+            << "threads " << threads << " per thread " << perThread << " count " << count;
+      }
+    }
+  }
+}
+
+// With several chunks per thread, a thread held up in its chunk takes no
+// more: while the caller sleeps in chunk 0, the worker runs chunks 1..7
+// (in some round at least, the worker could itself be descheduled).
+TEST_F(ParallelFor, ASlowThreadTakesFewerChunks) {
+  ASSERT_EQ(dl_context_set_threads(ctx_, 2), DL_OK);
+  struct Record {
+    std::thread::id caller;
+    std::atomic<int> byCaller{0}, hits{0};
+  };
+  auto task = [](void *args, int64_t begin, int64_t end) {
+    auto *r = static_cast<Record *>(args);
+    if (begin == 0) std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    if (std::this_thread::get_id() == r->caller) r->byCaller.fetch_add(1);
+    r->hits.fetch_add(static_cast<int>(end - begin));
+  };
+  bool workerTookTheRest = false;
+  for (int round = 0; round < 5 && !workerTookTheRest; ++round) {
+    Record record;
+    record.caller = std::this_thread::get_id();
+    ASSERT_EQ(dl_parallel_for_chunks(ctx_, 8, 4, task, &record), DL_OK);
+    EXPECT_EQ(record.hits.load(), 8);
+    EXPECT_GE(record.byCaller.load(), 1);
+    workerTookTheRest = record.byCaller.load() == 1;
+  }
+  EXPECT_TRUE(workerTookTheRest);
+}
+
 TEST_F(ParallelFor, BadArguments) {
+  EXPECT_EQ(dl_parallel_for_chunks(ctx_, 4, 0, countHits, nullptr), DL_ERR_ARG);
+  EXPECT_EQ(dl_parallel_for_chunks(nullptr, 4, 1, countHits, nullptr), DL_ERR_ARG);
+  EXPECT_EQ(dl_parallel_for_chunks(ctx_, -1, 1, countHits, nullptr), DL_ERR_ARG);
   EXPECT_EQ(dl_parallel_for(nullptr, 1, countHits, nullptr), DL_ERR_ARG);
   EXPECT_EQ(dl_parallel_for(ctx_, -1, countHits, nullptr), DL_ERR_ARG);
   EXPECT_EQ(dl_parallel_for(ctx_, 1, nullptr, nullptr), DL_ERR_ARG);

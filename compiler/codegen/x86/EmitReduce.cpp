@@ -9,6 +9,8 @@
 #include "codegen/x86/Gemm.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 
 #include <llvm/IR/Constants.h>
 
@@ -206,8 +208,9 @@ void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, V
   // block.
   Value *byColumns = b_.CreateAnd(parallelWork, b_.CreateICmpSGE(cols, b_.CreateMul(rows, i64(4))));
   Value *fields[] = {rows, cols, inner, a, b, c, rsA, csA, rsB, csB, epilogue ? epilogue : none,
-                     epilogueArgs ? epilogueArgs : none, b_.CreateZExt(byColumns, b_.getInt64Ty()), none};
-  for (unsigned i = 0; i < 14; ++i) b_.CreateStore(fields[i], b_.CreateStructGEP(argsTy, args, i));
+                     epilogueArgs ? epilogueArgs : none, b_.CreateZExt(byColumns, b_.getInt64Ty()), none,
+                     i64(0), i64(INT64_MAX)};
+  for (unsigned i = 0; i < std::size(fields); ++i) b_.CreateStore(fields[i], b_.CreateStructGEP(argsTy, args, i));
   llvm::Function *task = x86::gemmTask(*out_, dtype);
   Value *blocks = b_.CreateSDiv(b_.CreateAdd(rows, i64(x86::kGemmRows - 1)), i64(x86::kGemmRows));
   Value *panels = b_.CreateSDiv(b_.CreateAdd(cols, i64(x86::kGemmColumns - 1)), i64(x86::kGemmColumns));
@@ -216,10 +219,21 @@ void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, V
   BasicBlock *done = BasicBlock::Create(llvm_, "gemm.done", main_);
   b_.CreateCondBr(parallelWork, parallel, serial);
   b_.SetInsertPoint(parallel);
+  // A product of at least 2^27 multiply-adds (n = 512 and up) split by
+  // rows is cut into 4 chunks per thread, taken by whichever thread is
+  // free, so that a vCPU the host slows down does not hold the other up: at
+  // n = 2048, beside a process taking a third of one vCPU, the products
+  // took 0.80 of the time of one chunk per thread. Smaller products keep
+  // one chunk per thread, so that each thread's rows of the activations
+  // stay in its caches from one layer to the next.
+  constexpr int64_t kDynamicMultiplyAdds = int64_t(1) << 27;
+  Value *dynamic = b_.CreateAnd(b_.CreateNot(byColumns), b_.CreateICmpSGE(work, i64(kDynamicMultiplyAdds)));
+  Value *chunksPerThread = b_.CreateSelect(dynamic, b_.getInt32(4), b_.getInt32(1));
   // Split by rows, every thread would pack all of B: when that is worth it
-  // (x86::sharedB), B is packed once for all of them first, in parallel.
-  // The 784 MLP, whose row-split products have B of 32-128 Ki elements,
-  // ran 0.96 (0.95-0.98) of the time.
+  // (x86::sharedB), B is packed once for all of them, in parallel, before
+  // they multiply (all of it, or one K block at a time). The 784 MLP, whose
+  // row-split products have B of 32-128 Ki elements, ran 0.96 (0.95-0.98)
+  // of the time.
   BasicBlock *shareBB = BasicBlock::Create(llvm_, "gemm.share", main_);
   BasicBlock *splitBB = BasicBlock::Create(llvm_, "gemm.split", main_);
   x86::SharedB share = x86::sharedB(b_, dtype, inner, cols);
@@ -229,12 +243,20 @@ void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, V
   callChecked("dl_buffer_alloc", {ctx_, b_.CreateMul(share.elements, i64(elementSize(dtype))), slot});
   Value *buffer = b_.CreateLoad(b_.getPtrTy(), slot);
   b_.CreateStore(buffer, b_.CreateStructGEP(argsTy, args, 13));
-  callChecked("dl_parallel_for", {ctx_, share.units, x86::gemmShareTask(*out_, dtype), args});
-  callChecked("dl_parallel_for", {ctx_, blocks, task, args});
+  loop(i64(0), share.phases, [&](Value *phase) {
+    Value *first = b_.CreateMul(phase, share.phaseBlocks);
+    Value *end = b_.CreateAdd(first, share.phaseBlocks);
+    end = b_.CreateSelect(b_.CreateICmpSLT(end, share.blocks), end, share.blocks);
+    b_.CreateStore(first, b_.CreateStructGEP(argsTy, args, 14));
+    b_.CreateStore(end, b_.CreateStructGEP(argsTy, args, 15));
+    Value *units = b_.CreateMul(b_.CreateSub(end, first), share.panels);
+    callChecked("dl_parallel_for", {ctx_, units, x86::gemmShareTask(*out_, dtype), args});
+    callChecked("dl_parallel_for_chunks", {ctx_, blocks, chunksPerThread, task, args});
+  });
   callRuntime("dl_buffer_free", b_.getVoidTy(), {ctx_, buffer});
   b_.CreateBr(done);
   b_.SetInsertPoint(splitBB);
-  callChecked("dl_parallel_for", {ctx_, b_.CreateSelect(byColumns, panels, blocks), task, args});
+  callChecked("dl_parallel_for_chunks", {ctx_, b_.CreateSelect(byColumns, panels, blocks), chunksPerThread, task, args});
   b_.CreateBr(done);
   b_.SetInsertPoint(serial);
   b_.CreateCall(task, {args, i64(0), blocks});

@@ -90,9 +90,11 @@ Value *panelCount(llvm::IRBuilder<> &b, Value *N, int64_t columns) {
   return b.CreateSDiv(b.CreateAdd(N, b.getInt64(columns - 1)), b.getInt64(columns));
 }
 
-// A B of more elements than this is not packed up front for every thread
-// (sharedB): its packed copy would go to memory and come back, and n = 2048
-// ran no faster (1.04, 0.96-1.09, in alternating pairs).
+// A B of more elements than this is packed for every thread a K block at a
+// time (sharedB), each block while the threads wait: all of it at once would
+// go to memory and come back, and n = 2048 ran no faster that way (1.04,
+// 0.96-1.09, in alternating pairs). One K block of B (2 MiB at n = 2048)
+// stays in L3 while each thread's strips of A pass over it.
 constexpr int64_t kSharedElements = int64_t(1) << 20;
 
 class GemmBuilder {
@@ -154,6 +156,11 @@ public:
     packedA->setAlignment(llvm::Align(64));
     auto [blocks, blockK] = kBlocks(b, K);
     Value *shared = field(13, ptr_, "shared.b");
+    // This call's K blocks: all of them, or one phase of a B shared a K
+    // block at a time (sharedB); the epilogue waits for the last.
+    Value *blockBegin = field(14, i64Ty(), "block.begin");
+    Value *blockEnd = smin(b, field(15, i64Ty(), "block.end"), blocks);
+    Value *lastPhase = b.CreateICmpEQ(blockEnd, blocks);
     Value *panelsOfN = panelCount(b, N, columns);
     BasicBlock *directBB = BasicBlock::Create(context_, "direct", f);
     BasicBlock *packedBB = BasicBlock::Create(context_, "packed", f);
@@ -167,7 +174,7 @@ public:
     b.SetInsertPoint(packedBB);
     loop(b, f, rowBegin, rowEnd, blockRows, [&](Value *i1) {
       Value *mc = smin(b, b.CreateSub(rowEnd, i1), b.getInt64(static_cast<uint64_t>(blockRows)));
-      loop(b, f, b.getInt64(0), blocks, 1, [&](Value *block) {
+      loop(b, f, blockBegin, blockEnd, 1, [&](Value *block) {
         Value *k0 = b.CreateMul(block, blockK);
         Value *kc = smin(b, b.CreateSub(K, k0), blockK);
         Value *first = b.CreateICmpEQ(block, b.getInt64(0));
@@ -177,8 +184,10 @@ public:
           Value *cols = smin(b, b.CreateSub(N, j0), b.getInt64(static_cast<uint64_t>(columns)));
           Value *full = b.CreateICmpEQ(cols, b.getInt64(static_cast<uint64_t>(columns)));
           // The panel packed by packTask() before, or packed here.
-          Value *sharedPanel = b.CreateGEP(element_, shared,
-                                           panelOffset(b, block, b.CreateSDiv(j0, b.getInt64(columns)), panelsOfN, blockK));
+          Value *sharedPanel =
+              b.CreateGEP(element_, shared,
+                          panelOffset(b, b.CreateSub(block, blockBegin), b.CreateSDiv(j0, b.getInt64(columns)),
+                                      panelsOfN, blockK));
           BasicBlock *packBB = BasicBlock::Create(context_, "pack.panel", f);
           BasicBlock *readyBB = BasicBlock::Create(context_, "panel.ready", f);
           b.CreateCondBr(b.CreateIsNull(shared), packBB, readyBB);
@@ -197,8 +206,10 @@ public:
           });
         });
       });
-      // The epilogue over rows [i1, i1 + mc) of this task's columns of C.
-      callEpilogue(b, epilogue, epilogueArgs, C, i1, b.CreateAdd(i1, mc), colBegin, colEnd);
+      // The epilogue over rows [i1, i1 + mc) of this task's columns of C,
+      // once they hold whole sums.
+      callEpilogue(b, b.CreateSelect(lastPhase, epilogue, llvm::ConstantPointerNull::get(ptr_)), epilogueArgs, C, i1,
+                   b.CreateAdd(i1, mc), colBegin, colEnd);
     });
     b.CreateBr(exitBB);
     b.SetInsertPoint(exitBB);
@@ -207,8 +218,9 @@ public:
   }
 
   // void dlc.gemm.<dtype>.share(ptr args, i64 first, i64 end): packs the
-  // panels [first, end) of B (unit u: K block u / panels, column panel
-  // u % panels) into the record's shared buffer, where the task reads them.
+  // panels [first, end) of the record's phase of B (unit u: K block
+  // blockBegin + u / panels, column panel u % panels) into its shared
+  // buffer, where the task reads them.
   llvm::Function *packTask() {
     std::string name = helperName("share");
     if (llvm::Function *existing = module_.getFunction(name)) return existing;
@@ -220,18 +232,20 @@ public:
     auto field = [&](unsigned i, llvm::Type *t) { return b.CreateLoad(t, b.CreateStructGEP(argsTy, f->getArg(0), i)); };
     Value *N = field(1, i64Ty()), *K = field(2, i64Ty()), *B = field(4, ptr_);
     Value *rsB = field(8, i64Ty()), *csB = field(9, i64Ty()), *shared = field(13, ptr_);
+    Value *blockBegin = field(14, i64Ty());
     const int64_t columns = tileColumns(dtype_);
     auto [blocks, blockK] = kBlocks(b, K);
     (void)blocks;
     Value *panels = panelCount(b, N, columns);
     loop(b, f, f->getArg(1), f->getArg(2), 1, [&](Value *u) {
-      Value *block = b.CreateSDiv(u, panels), *p = b.CreateSRem(u, panels);
+      Value *phaseBlock = b.CreateSDiv(u, panels), *p = b.CreateSRem(u, panels);
+      Value *block = b.CreateAdd(blockBegin, phaseBlock);
       Value *k0 = b.CreateMul(block, blockK), *j0 = b.CreateMul(p, b.getInt64(columns));
       Value *kc = smin(b, b.CreateSub(K, k0), blockK);
       Value *cols = smin(b, b.CreateSub(N, j0), b.getInt64(columns));
       Value *from = b.CreateGEP(element_, B, b.CreateAdd(b.CreateMul(k0, rsB), b.CreateMul(j0, csB)));
-      b.CreateCall(packPanel(), {from, b.CreateGEP(element_, shared, panelOffset(b, block, p, panels, blockK)), kc, rsB,
-                                 csB, cols});
+      b.CreateCall(packPanel(), {from, b.CreateGEP(element_, shared, panelOffset(b, phaseBlock, p, panels, blockK)), kc,
+                                 rsB, csB, cols});
     });
     b.CreateRetVoid();
     return f;
@@ -240,8 +254,9 @@ public:
 private:
   llvm::Type *i64Ty() { return llvm::Type::getInt64Ty(context_); }
 
-  // Where panel p of K block `block` starts in the shared buffer: every
-  // panel takes blockK rows of tileColumns.
+  // Where panel p of the phase's K block `block` (counted from the phase's
+  // first) starts in the shared buffer: every panel takes blockK rows of
+  // tileColumns.
   Value *panelOffset(llvm::IRBuilder<> &b, Value *block, Value *p, Value *panels, Value *blockK) {
     return b.CreateMul(b.CreateAdd(b.CreateMul(block, panels), p), b.CreateMul(blockK, b.getInt64(tileColumns(dtype_))));
   }
@@ -644,7 +659,7 @@ llvm::StructType *gemmArgsType(llvm::LLVMContext &context) {
   if (auto *existing = llvm::StructType::getTypeByName(context, "dlc.gemm.args")) return existing;
   auto *i64 = llvm::Type::getInt64Ty(context);
   auto *ptr = llvm::PointerType::get(context, 0);
-  return llvm::StructType::create(context, {i64, i64, i64, ptr, ptr, ptr, i64, i64, i64, i64, ptr, ptr, i64, ptr},
+  return llvm::StructType::create(context, {i64, i64, i64, ptr, ptr, ptr, i64, i64, i64, i64, ptr, ptr, i64, ptr, i64, i64},
                                    "dlc.gemm.args");
 }
 
@@ -661,11 +676,14 @@ llvm::Function *gemmShareTask(llvm::Module &module, DType dtype) { return GemmBu
 SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, Value *K, Value *N) {
   auto [blocks, blockK] = kBlocks(b, K);
   const int64_t columns = tileColumns(dtype);
-  Value *units = b.CreateMul(blocks, panelCount(b, N, columns));
+  Value *panels = panelCount(b, N, columns);
   // Over kDirectElements, B alone rules out the unpacked path, which packs nothing.
   Value *size = b.CreateMul(K, N);
-  Value *worth = b.CreateAnd(b.CreateICmpSGT(size, b.getInt64(kDirectElements)), b.CreateICmpSLE(size, b.getInt64(kSharedElements)));
-  return {worth, units, b.CreateMul(b.CreateMul(units, blockK), b.getInt64(columns))};
+  Value *worth = b.CreateICmpSGT(size, b.getInt64(kDirectElements));
+  Value *phaseBlocks = b.CreateSelect(b.CreateICmpSLE(size, b.getInt64(kSharedElements)), blocks, b.getInt64(1));
+  Value *phases = b.CreateSDiv(b.CreateAdd(blocks, b.CreateSub(phaseBlocks, b.getInt64(1))), phaseBlocks);
+  Value *elements = b.CreateMul(b.CreateMul(b.CreateMul(phaseBlocks, panels), blockK), b.getInt64(columns));
+  return {worth, phases, phaseBlocks, blocks, panels, elements};
 }
 
 }  // namespace dlc::codegen::x86

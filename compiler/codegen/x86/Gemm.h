@@ -27,9 +27,10 @@
 // columns:
 //   void dlc.gemm.<dtype>(ptr args, i64 firstBlock, i64 endBlock)
 // with `args` pointing at a record {i64 M, N, K; ptr A, B, C; i64 rsA, csA,
-// rsB, csB; ptr epilogue, epilogueArgs; i64 byColumns; ptr sharedB}: A[i][k] at A + i *
-// rsA + k * csA, B[k][j] at B + k * rsB + j * csB; epilogue null for none,
-// else
+// rsB, csB; ptr epilogue, epilogueArgs; i64 byColumns; ptr sharedB; i64
+// blockBegin, blockEnd}: A[i][k] at A + i * rsA + k * csA, B[k][j] at B + k
+// * rsB + j * csB; the task computes K blocks [blockBegin, min(blockEnd,
+// blocks)) (0 and INT64_MAX for all); epilogue null for none, else
 //   void epilogue(ptr epilogueArgs, ptr C, i64 r0, i64 r1, i64 c0, i64 c1)
 // Splitting the columns suits a product with many more columns than rows
 // (the forward pass's X @ W at a small batch): each thread then packs only
@@ -52,7 +53,8 @@ inline constexpr int kGemmRows = 6;
 inline constexpr int kGemmColumns = 16;
 
 // { i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, i64 rsA, i64 csA, i64 rsB, i64 csB,
-//   ptr epilogue, ptr epilogueArgs, i64 byColumns, ptr sharedB }
+//   ptr epilogue, ptr epilogueArgs, i64 byColumns, ptr sharedB,
+//   i64 blockBegin, i64 blockEnd }
 llvm::StructType *gemmArgsType(llvm::LLVMContext &context);
 
 // void (ptr epilogueArgs, ptr C, i64 r0, i64 r1, i64 c0, i64 c1)
@@ -62,15 +64,20 @@ llvm::FunctionType *epilogueType(llvm::LLVMContext &context);
 llvm::Function *gemmTask(llvm::Module &module, DType dtype);
 
 // B packed once for every thread: when the record's sharedB is not null,
-// the task reads B's packed panels from it instead of packing its own.
-// The buffer is filled by a dl_parallel_for of the share task over
-// `units` (a K block by a column panel each), before the GEMM's:
+// the task reads B's packed panels from it instead of packing its own. B is
+// shared in phases of K blocks (all of them when B is small enough to stay
+// in the caches, else one): for each phase the caller sets the record's
+// blockBegin and blockEnd, fills the buffer by a dl_parallel_for of the
+// share task over the phase's units (a K block by a column panel each),
 //   void dlc.gemm.<dtype>.share(ptr args, i64 firstUnit, i64 endUnit)
+// then runs the task over the phase. The epilogue runs in the last phase.
 struct SharedB {
-  llvm::Value *worth;     // i1: B is neither small enough for the unpacked
-                          // path nor so large that its copy leaves the caches
-  llvm::Value *units;     // the share task's count
-  llvm::Value *elements;  // the buffer's size in elements of dtype
+  llvm::Value *worth;        // i1: B is too large for the unpacked path
+  llvm::Value *phases;       // how many phases
+  llvm::Value *phaseBlocks;  // K blocks per phase (the last may have fewer)
+  llvm::Value *blocks;       // K blocks in all
+  llvm::Value *panels;       // column panels: units per K block
+  llvm::Value *elements;     // the buffer's size in elements of dtype
 };
 SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, llvm::Value *K, llvm::Value *N);
 llvm::Function *gemmShareTask(llvm::Module &module, DType dtype);
