@@ -18,6 +18,7 @@
 #include "codegen/nvptx/Target.h"
 #include "codegen/x86/TransposeViews.h"
 #include "codegen/x86/Emitter.h"
+#include "codegen/x86/SplitCodegen.h"
 #include "codegen/x86/Target.h"
 
 namespace dlc::codegen {
@@ -114,17 +115,34 @@ bool compileModule(const ir::Module &m, const CodegenOptions &opts, DiagnosticEn
     module->print(stream, nullptr);
     return writeText(text, opts, diags, out);
   }
-  llvm::SmallString<0> code;
-  llvm::raw_svector_ostream codeStream(code);
-  if (!x86::emitCode(*module, *machine, emit == "asm", codeStream, &error)) return fail(diags, error);
-  std::string_view bytes(code.data(), code.size());
-  if (emit == "asm") return writeText(std::string(bytes), opts, diags, out);
-  if (emit == "obj") return writeFileAtomically(opts.output, bytes, &error) || fail(diags, error);
+  if (emit == "asm" || emit == "obj") {
+    llvm::SmallString<0> code;
+    llvm::raw_svector_ostream codeStream(code);
+    if (!x86::emitCode(*module, *machine, emit == "asm", codeStream, &error)) return fail(diags, error);
+    std::string_view bytes(code.data(), code.size());
+    if (emit == "asm") return writeText(std::string(bytes), opts, diags, out);
+    return writeFileAtomically(opts.output, bytes, &error) || fail(diags, error);
+  }
 
-  // An executable: a temporary object next to the output, linked, removed.
-  std::string object = temporaryPathFor(opts.output) + ".o";
-  bool ok = writeFileAtomically(object, bytes, &error) && linkExecutable(object, opts.output, opts.sanitize, &error);
-  std::remove(object.c_str());
+  // An executable: its objects (two halves, generated on two threads, when
+  // it can be split: x86::emitObjectsSplit) written next to the output,
+  // linked, removed. A sanitized module keeps its instrumentation's
+  // constructors and globals together in one object.
+  std::vector<llvm::SmallString<0>> codes(1);
+  if (opts.sanitize) {
+    llvm::raw_svector_ostream codeStream(codes[0]);
+    if (!x86::emitCode(*module, *machine, false, codeStream, &error)) return fail(diags, error);
+  } else if (!x86::emitObjectsSplit(*module, *machine, opts.optLevel, &codes, &error)) {
+    return fail(diags, error);
+  }
+  std::vector<std::string> objects;
+  bool ok = true;
+  for (const llvm::SmallString<0> &code : codes) {
+    objects.push_back(temporaryPathFor(opts.output) + ".o");
+    ok = ok && writeFileAtomically(objects.back(), std::string_view(code.data(), code.size()), &error);
+  }
+  ok = ok && linkExecutable(objects, opts.output, opts.sanitize, &error);
+  for (const std::string &object : objects) std::remove(object.c_str());
   return ok || fail(diags, error);
 }
 

@@ -100,7 +100,8 @@ bool onPath(const std::string &program) {
 
 }  // namespace
 
-bool linkExecutable(const std::string &object, const std::string &output, bool sanitize, std::string *error) {
+bool linkExecutable(const std::vector<std::string> &objects, const std::string &output, bool sanitize,
+                    std::string *error) {
 #ifdef DLC_DEFAULT_LINKER
   std::string linker = DLC_DEFAULT_LINKER;
 #else
@@ -121,7 +122,11 @@ bool linkExecutable(const std::string &object, const std::string &output, bool s
   }
   std::string temporary = temporaryPathFor(output);
   // The runtime's data loaders read gzip through zlib.
-  std::vector<std::string> command{linker, "-o", temporary, object, runtime, "-lpng", "-lz", "-lm", "-ldl"};  // -ldl: dlopen of libcuda
+  std::vector<std::string> command{linker, "-o", temporary};
+  command.insert(command.end(), objects.begin(), objects.end());
+  for (const std::string &library : {runtime, std::string("-lpng"), std::string("-lz"), std::string("-lm"),
+                                     std::string("-ldl")})  // -ldl: dlopen of libcuda
+    command.push_back(library);
   if (sanitize) command.insert(command.begin() + 1, "-fsanitize=address,undefined");
   if (!fastLinker.empty()) command.insert(command.begin() + 1, fastLinker);
   if (!runProgram(command, error)) {

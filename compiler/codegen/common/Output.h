@@ -18,12 +18,13 @@ bool writeFileAtomically(const std::string &path, std::string_view bytes, std::s
 // The runtime static library: $DLC_RUNTIME_LIBRARY, else the one CMake built.
 std::string runtimeLibraryPath();
 
-// Links `object` with the runtime and libm into the executable `output`
+// Links `objects` with the runtime and libm into the executable `output`
 // (through a temporary file and a rename). The driver is $DLC_LINKER, else
 // the C++ compiler dlc was built with. `sanitize` adds ASan and UBSan's
 // runtimes (-fsanitize=address,undefined), which an instrumented object or a
 // sanitizer build of the runtime needs.
-bool linkExecutable(const std::string &object, const std::string &output, bool sanitize, std::string *error);
+bool linkExecutable(const std::vector<std::string> &objects, const std::string &output, bool sanitize,
+                    std::string *error);
 
 // Runs argv[0] (searched in PATH) with its arguments; false unless it exits 0.
 bool runProgram(const std::vector<std::string> &argv, std::string *error);

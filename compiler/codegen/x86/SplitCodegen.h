@@ -1,0 +1,32 @@
+// An executable's object code generated on two threads: LLVM's code
+// generation (instruction selection, register allocation) takes a third of
+// `dlc digits.dl -o digits` and works one function at a time. After the
+// -O pipeline has run on the whole module, its functions are dealt into two
+// halves of about equal size (by instructions, largest first); local symbols
+// become hidden external ones so that the halves link together. The second
+// half is copied through bitcode into its own LLVMContext and compiled on
+// a second thread while this one compiles the first. Each function's code
+// is what the whole module's code generation gives it: a function's machine
+// code does not depend on which other functions share its module.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <llvm/ADT/SmallString.h>
+
+namespace llvm {
+class Module;
+class TargetMachine;
+}  // namespace llvm
+
+namespace dlc::codegen::x86 {
+
+// ELF objects for `module` (optimised; `machine` made for -O<optLevel>):
+// two, or one when the machine has one core or the module cannot be split
+// (comdats, ifuncs or aliases, which must stay with what they name, or a
+// single function). `module` is left holding the first half.
+bool emitObjectsSplit(llvm::Module &module, llvm::TargetMachine &machine, int optLevel,
+                      std::vector<llvm::SmallString<0>> *objects, std::string *error);
+
+}  // namespace dlc::codegen::x86
