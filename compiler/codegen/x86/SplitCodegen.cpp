@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/StringSet.h>
 #include <llvm/Bitcode/BitcodeReader.h>
 #include <llvm/Bitcode/BitcodeWriter.h>
 #include <llvm/IR/LLVMContext.h>
@@ -18,8 +19,6 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
-#include <llvm/Transforms/Utils/Cloning.h>
-#include <llvm/Transforms/Utils/ValueMapper.h>
 
 namespace dlc::codegen::x86 {
 
@@ -73,8 +72,8 @@ bool emitObjectsSplit(llvm::Module &module, llvm::TargetMachine &machine, int op
     return emitCode(module, machine, false, stream, error);
   }
   externalizeLocals(module);
-  // Largest first, each to the lighter half. Global variables stay in the
-  // first half, whose code generation runs on this thread.
+  // Largest first, each to the lighter half. Global variables are defined
+  // in the first half, whose code generation runs on this thread.
   std::stable_sort(functions.begin(), functions.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
   llvm::DenseMap<const llvm::GlobalValue *, bool> second;
   size_t load[2] = {0, 0};
@@ -83,26 +82,25 @@ bool emitObjectsSplit(llvm::Module &module, llvm::TargetMachine &machine, int op
     load[toSecond] += size;
     second[f] = toSecond;
   }
-  llvm::ValueToValueMapTy map;
-  std::unique_ptr<llvm::Module> half =
-      llvm::CloneModule(module, map, [&](const llvm::GlobalValue *value) { return second.lookup(value); });
+  // The whole module goes through bitcode (use-list order kept, so each
+  // function's code is what it would be unsplit); each side then drops the
+  // bodies of the other half.
   llvm::SmallVector<char, 0> bitcode;
   {
     llvm::raw_svector_ostream stream(bitcode);
-    llvm::WriteBitcodeToFile(*half, stream);
+    llvm::WriteBitcodeToFile(module, stream, /*ShouldPreserveUseListOrder=*/true);
   }
-  half.reset();
   for (auto &[size, f] : functions)
-    if (second.lookup(f)) {
-      f->deleteBody();
-      f->setVisibility(llvm::GlobalValue::HiddenVisibility);
-    }
+    if (second.lookup(f)) f->deleteBody();
 
   // The second half in its own context on another thread (an LLVMContext is
   // not shared between threads), the first here.
   objects->resize(2);
   std::string secondError;
   bool secondOk = false;
+  llvm::StringSet<> secondNames;
+  for (auto &[size, f] : functions)
+    if (second.lookup(f)) secondNames.insert(f->getName());
   std::thread worker([&] {
     llvm::LLVMContext context;
     auto parsed = llvm::parseBitcodeFile(llvm::MemoryBufferRef(llvm::StringRef(bitcode.data(), bitcode.size()), "half"),
@@ -113,7 +111,13 @@ bool emitObjectsSplit(llvm::Module &module, llvm::TargetMachine &machine, int op
     }
     std::unique_ptr<llvm::TargetMachine> own = createTargetMachine(optLevel, &secondError);
     if (!own) return;
-    (*parsed)->setDataLayout(own->createDataLayout());
+    for (llvm::Function &f : **parsed)
+      if (!f.isDeclaration() && !secondNames.count(f.getName())) f.deleteBody();
+    for (llvm::GlobalVariable &g : (*parsed)->globals())
+      if (!g.isDeclaration()) {
+        g.setInitializer(nullptr);
+        g.setLinkage(llvm::GlobalValue::ExternalLinkage);
+      }
     llvm::raw_svector_ostream stream((*objects)[1]);
     secondOk = emitCode(**parsed, *own, false, stream, &secondError);
   });

@@ -3,11 +3,12 @@
 // `dlc digits.dl -o digits` and works one function at a time. After the
 // -O pipeline has run on the whole module, its functions are dealt into two
 // halves of about equal size (by instructions, largest first); local symbols
-// become hidden external ones so that the halves link together. The second
-// half is copied through bitcode into its own LLVMContext and compiled on
-// a second thread while this one compiles the first. Each function's code
-// is what the whole module's code generation gives it: a function's machine
-// code does not depend on which other functions share its module.
+// become hidden external ones so that the halves link together. The module
+// is copied through bitcode, use-lists in their order, into a second
+// LLVMContext; each copy drops the other half's bodies, and the second is
+// compiled on a second thread while this one compiles the first. Each
+// function's machine code is what a single object would hold (a copy that
+// reordered use-lists changed some functions' register allocation).
 #pragma once
 
 #include <string>
