@@ -71,10 +71,10 @@ for ii in range(115):
         print("tall", i, j, f"{float(tall[i, j])!r}")
 grid("shared", product(100, 300, 120), 18)
 grid("sharedTB64", torch.rand(50, 300).double() @ torch.rand(130, 300).double().t(), 19)
-grid("phased", product(300, 1100, 1000), 12)
+grid("phased", product(800, 1100, 1000), 8)
 phased_scale = torch.rand(1000) - 0.5
-grid("phasedRelu", torch.relu((torch.rand(300, 1100) @ torch.rand(1100, 1000)) * phased_scale), 12)
-grid("phasedTB64", torch.rand(300, 1100).double() @ torch.rand(1000, 1100).double().t(), 12)
+grid("phasedRelu", torch.relu((torch.rand(800, 1100) @ torch.rand(1100, 1000)) * phased_scale), 8)
+grid("phasedTB64", torch.rand(800, 1100).double() @ torch.rand(1000, 1100).double().t(), 8)
 many = product(20000, 100, 70)
 for ii in range(60):
     i = min(337 * ii, 19999)

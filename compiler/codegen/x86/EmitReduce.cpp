@@ -226,8 +226,11 @@ void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, V
   // took 0.80 of the time of one chunk per thread. Smaller products keep
   // one chunk per thread, so that each thread's rows of the activations
   // stay in its caches from one layer to the next.
+  // (Only where B is shared or tiny: each chunk packs the B it uses.)
   constexpr int64_t kDynamicMultiplyAdds = int64_t(1) << 27;
+  x86::SharedB share = x86::sharedB(b_, dtype, rows, inner, cols);
   Value *dynamic = b_.CreateAnd(b_.CreateNot(byColumns), b_.CreateICmpSGE(work, i64(kDynamicMultiplyAdds)));
+  dynamic = b_.CreateAnd(dynamic, b_.CreateOr(share.worth, share.cheap));
   Value *chunksPerThread = b_.CreateSelect(dynamic, b_.getInt32(4), b_.getInt32(1));
   // Split by rows, every thread would pack all of B: when that is worth it
   // (x86::sharedB), B is packed once for all of them, in parallel, before
@@ -236,7 +239,6 @@ void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, V
   // of the time.
   BasicBlock *shareBB = BasicBlock::Create(llvm_, "gemm.share", main_);
   BasicBlock *splitBB = BasicBlock::Create(llvm_, "gemm.split", main_);
-  x86::SharedB share = x86::sharedB(b_, dtype, inner, cols);
   b_.CreateCondBr(b_.CreateAnd(b_.CreateNot(byColumns), share.worth), shareBB, splitBB);
   b_.SetInsertPoint(shareBB);
   Value *slot = entryAlloca(b_.getPtrTy(), nullptr, "shared.b");

@@ -82,6 +82,12 @@ std::pair<Value *, Value *> kBlocks(llvm::IRBuilder<> &b, Value *K) {
   return {blocks, b.CreateSDiv(b.CreateAdd(K, b.CreateSub(blocks, b.getInt64(1))), blocks)};
 }
 
+// Rows of a row block of `dtype`, whose packed strip of A (kStripBytes)
+// stays in L2: whole tiles.
+int64_t stripRows(DType dtype) {
+  return kStripBytes / (kBlockK * (dtype == DType::F64 ? 8 : 4)) / kGemmRows * kGemmRows;
+}
+
 // Columns of a tile of `dtype`: two AVX2 vectors.
 int64_t tileColumns(DType dtype) { return static_cast<int64_t>(kVectorBytes / (dtype == DType::F64 ? 8 : 4)) * kVectorsPerTile; }
 
@@ -149,8 +155,7 @@ public:
     llvm::AllocaInst *packedB = b.CreateAlloca(packedBTy, nullptr, "packed.b");
     packedB->setAlignment(llvm::Align(64));
     // (one vector of slack: packStrip's vector stores run past a tile's end)
-    const int64_t elementBytes = dtype_ == DType::F64 ? 8 : 4;
-    const int64_t blockRows = kStripBytes / (kBlockK * elementBytes) / kGemmRows * kGemmRows;
+    const int64_t blockRows = stripRows(dtype_);
     llvm::Type *packedATy = llvm::ArrayType::get(element_, kBlockK * static_cast<uint64_t>(blockRows) + lanes_);
     llvm::AllocaInst *packedA = b.CreateAlloca(packedATy, nullptr, "packed.a");
     packedA->setAlignment(llvm::Align(64));
@@ -673,17 +678,32 @@ llvm::Function *gemmTask(llvm::Module &module, DType dtype) { return GemmBuilder
 
 llvm::Function *gemmShareTask(llvm::Module &module, DType dtype) { return GemmBuilder(module, dtype).packTask(); }
 
-SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, Value *K, Value *N) {
+SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, Value *M, Value *K, Value *N) {
   auto [blocks, blockK] = kBlocks(b, K);
   const int64_t columns = tileColumns(dtype);
   Value *panels = panelCount(b, N, columns);
-  // Over kDirectElements, B alone rules out the unpacked path, which packs nothing.
+  // Over kDirectElements, B alone rules out the unpacked path, which packs
+  // nothing. Over kSharedElements, B is shared a K block at a time only
+  // when each thread would otherwise pack all of it more than once (more
+  // than two row blocks in all): with fewer rows, packing a panel and using
+  // it at once in L1 beat writing the packed B out and reading it back (32
+  // x 20000 x 64: 1.07-1.17 of the time).
   Value *size = b.CreateMul(K, N);
-  Value *worth = b.CreateICmpSGT(size, b.getInt64(kDirectElements));
-  Value *phaseBlocks = b.CreateSelect(b.CreateICmpSLE(size, b.getInt64(kSharedElements)), blocks, b.getInt64(1));
+  Value *large = b.CreateICmpSGT(size, b.getInt64(kSharedElements));
+  Value *tall = b.CreateICmpSGT(M, b.getInt64(2 * stripRows(dtype)));
+  Value *worth = b.CreateAnd(b.CreateICmpSGT(size, b.getInt64(kDirectElements)), b.CreateOr(b.CreateNot(large), tall));
+  Value *cheap = b.CreateICmpSLE(size, b.getInt64(kDirectElements));
+  // A phase takes as many K blocks as kSharedElements hold (at least one):
+  // all of them for a B that small, and few passes, so few waits, for a
+  // narrow B with a long K.
+  Value *blockElements = b.CreateMul(b.CreateMul(blockK, panels), b.getInt64(columns));
+  Value *fit = b.CreateSDiv(b.getInt64(kSharedElements), blockElements);
+  fit = b.CreateSelect(b.CreateICmpSLT(fit, b.getInt64(1)), b.getInt64(1), fit);
+  Value *phaseBlocks = b.CreateSelect(b.CreateICmpSLE(size, b.getInt64(kSharedElements)), blocks,
+                                      b.CreateSelect(b.CreateICmpSLT(fit, blocks), fit, blocks));
   Value *phases = b.CreateSDiv(b.CreateAdd(blocks, b.CreateSub(phaseBlocks, b.getInt64(1))), phaseBlocks);
   Value *elements = b.CreateMul(b.CreateMul(b.CreateMul(phaseBlocks, panels), blockK), b.getInt64(columns));
-  return {worth, phases, phaseBlocks, blocks, panels, elements};
+  return {worth, cheap, phases, phaseBlocks, blocks, panels, elements};
 }
 
 }  // namespace dlc::codegen::x86

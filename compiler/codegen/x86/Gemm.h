@@ -72,14 +72,18 @@ llvm::Function *gemmTask(llvm::Module &module, DType dtype);
 //   void dlc.gemm.<dtype>.share(ptr args, i64 firstUnit, i64 endUnit)
 // then runs the task over the phase. The epilogue runs in the last phase.
 struct SharedB {
-  llvm::Value *worth;        // i1: B is too large for the unpacked path
+  llvm::Value *worth;        // i1: B is too large for the unpacked path, and
+                             // small enough to stay in the caches or A tall
+                             // enough for each thread to pack B repeatedly
+  llvm::Value *cheap;        // i1: B is so small that a thread packing it
+                             // for each of several chunks costs nothing
   llvm::Value *phases;       // how many phases
   llvm::Value *phaseBlocks;  // K blocks per phase (the last may have fewer)
   llvm::Value *blocks;       // K blocks in all
   llvm::Value *panels;       // column panels: units per K block
   llvm::Value *elements;     // the buffer's size in elements of dtype
 };
-SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, llvm::Value *K, llvm::Value *N);
+SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, llvm::Value *M, llvm::Value *K, llvm::Value *N);
 llvm::Function *gemmShareTask(llvm::Module &module, DType dtype);
 
 }  // namespace dlc::codegen::x86
