@@ -222,11 +222,12 @@ void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, V
   // A product of at least 2^27 multiply-adds (n = 512 and up) split by
   // rows is cut into 4 chunks per thread, taken by whichever thread is
   // free, so that a vCPU the host slows down does not hold the other up: at
-  // n = 2048, beside a process taking a third of one vCPU, the products
-  // took 0.80 of the time of one chunk per thread. Smaller products keep
-  // one chunk per thread, so that each thread's rows of the activations
-  // stay in its caches from one layer to the next.
-  // (Only where B is shared or tiny: each chunk packs the B it uses.)
+  // n = 2048, beside a process taking a third of one vCPU, whole runs took
+  // 0.94 (0.88-0.97) of the time with one chunk per thread; on a quiet
+  // machine, the same. Only where B is shared or tiny, since each chunk
+  // packs the B it uses. Smaller products keep one chunk per thread, so
+  // that each thread's rows of the activations stay in its caches from one
+  // layer to the next.
   constexpr int64_t kDynamicMultiplyAdds = int64_t(1) << 27;
   x86::SharedB share = x86::sharedB(b_, dtype, rows, inner, cols);
   Value *dynamic = b_.CreateAnd(b_.CreateNot(byColumns), b_.CreateICmpSGE(work, i64(kDynamicMultiplyAdds)));
@@ -234,7 +235,7 @@ void Emitter::callGemm(DType dtype, Value *a, Value *b, Value *c, Value *rows, V
   Value *chunksPerThread = b_.CreateSelect(dynamic, b_.getInt32(4), b_.getInt32(1));
   // Split by rows, every thread would pack all of B: when that is worth it
   // (x86::sharedB), B is packed once for all of them, in parallel, before
-  // they multiply (all of it, or one K block at a time). The 784 MLP, whose
+  // they multiply (all of it, or a few K blocks at a time). The 784 MLP, whose
   // row-split products have B of 32-128 Ki elements, ran 0.96 (0.95-0.98)
   // of the time.
   BasicBlock *shareBB = BasicBlock::Create(llvm_, "gemm.share", main_);

@@ -96,11 +96,12 @@ Value *panelCount(llvm::IRBuilder<> &b, Value *N, int64_t columns) {
   return b.CreateSDiv(b.CreateAdd(N, b.getInt64(columns - 1)), b.getInt64(columns));
 }
 
-// A B of more elements than this is packed for every thread a K block at a
-// time (sharedB), each block while the threads wait: all of it at once would
-// go to memory and come back, and n = 2048 ran no faster that way (1.04,
-// 0.96-1.09, in alternating pairs). One K block of B (2 MiB at n = 2048)
-// stays in L3 while each thread's strips of A pass over it.
+// A B of more elements than this is packed for every thread in passes of
+// as many K blocks as this holds (sharedB), each pass while the threads
+// wait: all of it at once would go to memory and come back, and n = 2048
+// ran no faster that way (1.04, 0.96-1.09, in alternating pairs). A pass
+// of B (4 MiB at n = 2048) stays in L3 while each thread's strips of A
+// pass over it.
 constexpr int64_t kSharedElements = int64_t(1) << 20;
 
 class GemmBuilder {
@@ -161,8 +162,8 @@ public:
     packedA->setAlignment(llvm::Align(64));
     auto [blocks, blockK] = kBlocks(b, K);
     Value *shared = field(13, ptr_, "shared.b");
-    // This call's K blocks: all of them, or one phase of a B shared a K
-    // block at a time (sharedB); the epilogue waits for the last.
+    // This call's K blocks: all of them, or one phase of a B shared a few
+    // K blocks at a time (sharedB); the epilogue waits for the last.
     Value *blockBegin = field(14, i64Ty(), "block.begin");
     Value *blockEnd = smin(b, field(15, i64Ty(), "block.end"), blocks);
     Value *lastPhase = b.CreateICmpEQ(blockEnd, blocks);
@@ -683,7 +684,7 @@ SharedB sharedB(llvm::IRBuilder<> &b, DType dtype, Value *M, Value *K, Value *N)
   const int64_t columns = tileColumns(dtype);
   Value *panels = panelCount(b, N, columns);
   // Over kDirectElements, B alone rules out the unpacked path, which packs
-  // nothing. Over kSharedElements, B is shared a K block at a time only
+  // nothing. Over kSharedElements, B is shared in passes of K blocks only
   // when each thread would otherwise pack all of it more than once (more
   // than two row blocks in all): with fewer rows, packing a panel and using
   // it at once in L1 beat writing the packed B out and reading it back (32
