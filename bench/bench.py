@@ -87,6 +87,7 @@ def bench_gemm(args, out, workdir):
     log(out, "## (a) SGEMM, C = A @ B, n x n, f32, every core")
     log(out, "| n | dlc GFLOP/s | OpenBLAS (numpy) GFLOP/s | dlc / OpenBLAS | dlc % of peak |")
     log(out, "| --- | --- | --- | --- | --- |")
+    rounds = []
     for n in (128, 256, 512, 1024, 2048):
         flop = 2.0 * n ** 3
         # About 0.3 s of products per run: in a shorter run the noise of
@@ -130,6 +131,11 @@ def bench_gemm(args, out, workdir):
         ours_median, theirs_median = statistics.median(ours), statistics.median(theirs)
         log(out, f"| {n} | {ours_median:.1f} | {theirs_median:.1f} | {ours_median / theirs_median:.2f} | "
                  f"{100 * ours_median / PEAK_GFLOPS:.0f} % |")
+        rounds.append(f"- each run at n = {n}, GFLOP/s: dlc {' '.join(f'{x:.0f}' for x in ours)}; "
+                      f"OpenBLAS {' '.join(f'{x:.0f}' for x in theirs)}")
+    log(out)
+    for line in rounds:
+        log(out, line)
     log(out)
 
 
