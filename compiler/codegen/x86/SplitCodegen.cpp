@@ -5,12 +5,12 @@
 #include "codegen/x86/Target.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/StringSet.h>
 #include <llvm/Bitcode/BitcodeReader.h>
 #include <llvm/Bitcode/BitcodeWriter.h>
@@ -66,7 +66,11 @@ bool emitObjectsSplit(llvm::Module &module, llvm::TargetMachine &machine, int op
   std::vector<std::pair<size_t, llvm::Function *>> functions;
   for (llvm::Function &f : module)
     if (!f.isDeclaration()) functions.push_back({instructionCount(f), &f});
-  if (std::thread::hardware_concurrency() < 2 || functions.size() < 2 || !splittable(module)) {
+  // DLC_CODEGEN_THREADS=1 keeps one object (test/lit/driver/split-codegen.test
+  // compares the two executables function by function).
+  const char *threads = std::getenv("DLC_CODEGEN_THREADS");
+  bool one = threads && std::string(threads) == "1";
+  if (one || std::thread::hardware_concurrency() < 2 || functions.size() < 2 || !splittable(module)) {
     objects->emplace_back();
     llvm::raw_svector_ostream stream(objects->back());
     return emitCode(module, machine, false, stream, error);
@@ -75,12 +79,12 @@ bool emitObjectsSplit(llvm::Module &module, llvm::TargetMachine &machine, int op
   // Largest first, each to the lighter half. Global variables are defined
   // in the first half, whose code generation runs on this thread.
   std::stable_sort(functions.begin(), functions.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-  llvm::DenseMap<const llvm::GlobalValue *, bool> second;
+  llvm::StringSet<> second;  // the second half's functions, by name
   size_t load[2] = {0, 0};
   for (auto &[size, f] : functions) {
     bool toSecond = load[1] < load[0];
     load[toSecond] += size;
-    second[f] = toSecond;
+    if (toSecond) second.insert(f->getName());
   }
   // The whole module goes through bitcode (use-list order kept, so each
   // function's code is what it would be unsplit); each side then drops the
@@ -91,16 +95,13 @@ bool emitObjectsSplit(llvm::Module &module, llvm::TargetMachine &machine, int op
     llvm::WriteBitcodeToFile(module, stream, /*ShouldPreserveUseListOrder=*/true);
   }
   for (auto &[size, f] : functions)
-    if (second.lookup(f)) f->deleteBody();
+    if (second.contains(f->getName())) f->deleteBody();
 
   // The second half in its own context on another thread (an LLVMContext is
   // not shared between threads), the first here.
   objects->resize(2);
   std::string secondError;
   bool secondOk = false;
-  llvm::StringSet<> secondNames;
-  for (auto &[size, f] : functions)
-    if (second.lookup(f)) secondNames.insert(f->getName());
   std::thread worker([&] {
     llvm::LLVMContext context;
     auto parsed = llvm::parseBitcodeFile(llvm::MemoryBufferRef(llvm::StringRef(bitcode.data(), bitcode.size()), "half"),
@@ -112,7 +113,7 @@ bool emitObjectsSplit(llvm::Module &module, llvm::TargetMachine &machine, int op
     std::unique_ptr<llvm::TargetMachine> own = createTargetMachine(optLevel, &secondError);
     if (!own) return;
     for (llvm::Function &f : **parsed)
-      if (!f.isDeclaration() && !secondNames.count(f.getName())) f.deleteBody();
+      if (!f.isDeclaration() && !second.contains(f.getName())) f.deleteBody();
     for (llvm::GlobalVariable &g : (*parsed)->globals())
       if (!g.isDeclaration()) {
         g.setInitializer(nullptr);

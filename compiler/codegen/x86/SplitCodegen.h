@@ -24,7 +24,8 @@ class TargetMachine;
 namespace dlc::codegen::x86 {
 
 // ELF objects for `module` (optimised; `machine` made for -O<optLevel>):
-// two, or one when the machine has one core or the module cannot be split
+// two, or one when the machine has one core, $DLC_CODEGEN_THREADS is 1, or
+// the module cannot be split
 // (comdats, ifuncs or aliases, which must stay with what they name, or a
 // single function). `module` is left holding the first half.
 bool emitObjectsSplit(llvm::Module &module, llvm::TargetMachine &machine, int optLevel,
